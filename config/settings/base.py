@@ -129,7 +129,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Pace statuses move with the calendar even when nobody logs anything.
     "refresh-compliance-snapshots-nightly": {
-        "task": "programs.tasks.snapshots_refresh_all",
+        "task": "trainees.tasks.snapshots_refresh_all",
         "schedule": crontab(hour=2, minute=15),
     },
 }

@@ -1,0 +1,51 @@
+"""The per-enrollment inputs every rule kind needs, computed once per evaluation."""
+
+from dataclasses import dataclass
+
+from programs.engine.eligibility import Eligibility, split_sessions
+from programs.engine.facts import EnrollmentFacts
+from programs.engine.periods import DateRange, active_days, merge_leaves
+from programs.engine.rules import RequirementSetRules, StatusThresholds
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    facts: EnrollmentFacts
+    leaves: tuple[DateRange, ...]  # merged and sorted
+    week_start: int
+    self_reported: frozenset[str]
+    thresholds: StatusThresholds
+
+    @classmethod
+    def build(cls, facts: EnrollmentFacts, rules: RequirementSetRules) -> "Context":
+        return cls(
+            facts=facts,
+            leaves=merge_leaves(facts.leaves),
+            week_start=rules.week_start,
+            self_reported=rules.self_reported_categories,
+            thresholds=rules.thresholds,
+        )
+
+    @property
+    def ended(self) -> bool:
+        return self.facts.as_of >= self.facts.end
+
+    @property
+    def active_elapsed(self) -> int:
+        """Active days from the start up to and including as_of (or the end, if earlier)."""
+        if self.facts.as_of < self.facts.start:
+            return 0
+        return active_days(self.facts.start, min(self.facts.as_of, self.facts.end), self.leaves)
+
+    @property
+    def active_total(self) -> int:
+        return active_days(self.facts.start, self.facts.end, self.leaves)
+
+    def split(self, categories: frozenset[str], *, verified_only: bool) -> Eligibility:
+        return split_sessions(
+            self.facts,
+            categories,
+            leaves=self.leaves,
+            verified_only=verified_only,
+            self_reported=self.self_reported,
+        )

@@ -1,0 +1,91 @@
+"""Persona fixtures shared by the whole suite.
+
+The cast: a program with a director, a supervisor assigned to `trainee`, `other_trainee` in the
+same program, and `other_director` running a different program at another institution.
+"""
+
+import os
+from datetime import date
+
+import pytest
+import time_machine
+from rest_framework.test import APIClient
+
+from programs.models import ProgramRole
+from tests.factories import (
+    EnrollmentFactory,
+    InstitutionFactory,
+    ProgramFactory,
+    ProgramRoleFactory,
+    SupervisorAssignmentFactory,
+    TraineeFactory,
+    UserFactory,
+)
+
+# Tests that need PostgreSQL must fail, not skip, in CI when it is missing.
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+TODAY = date(2026, 6, 15)
+
+
+@pytest.fixture
+def frozen_today():
+    """A fixed 'now' (Monday 15 June 2026, noon UTC) for anything dated."""
+    with time_machine.travel("2026-06-15 12:00:00+00:00", tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def program(db):
+    return ProgramFactory(slug="riverside-mft", name="Riverside MFT", institution=InstitutionFactory(slug="riverside"))
+
+
+@pytest.fixture
+def other_program(db):
+    return ProgramFactory(slug="elsewhere-psy", name="Elsewhere Psychology", institution=InstitutionFactory(slug="elsewhere"))
+
+
+@pytest.fixture
+def director(program):
+    user = UserFactory(email="director@example.org", full_name="Dana Director")
+    ProgramRoleFactory(program=program, user=user, role=ProgramRole.Role.DIRECTOR)
+    return user
+
+
+@pytest.fixture
+def other_director(other_program):
+    user = UserFactory(email="other.director@example.org", full_name="Otto Otherdirector")
+    ProgramRoleFactory(program=other_program, user=user, role=ProgramRole.Role.DIRECTOR)
+    return user
+
+
+@pytest.fixture
+def supervisor(program):
+    user = UserFactory(email="supervisor@example.org", full_name="Sam Supervisor")
+    ProgramRoleFactory(program=program, user=user, role=ProgramRole.Role.SUPERVISOR)
+    return user
+
+
+@pytest.fixture
+def trainee(program, supervisor):
+    trainee = TraineeFactory(user=UserFactory(email="trainee@example.org", full_name="Tess Trainee"))
+    enrollment = EnrollmentFactory(trainee=trainee, program=program)
+    SupervisorAssignmentFactory(enrollment=enrollment, supervisor=supervisor, starts_on=enrollment.start_date)
+    return trainee
+
+
+@pytest.fixture
+def enrollment(trainee, program):
+    return trainee.enrollments.get(program=program)
+
+
+@pytest.fixture
+def other_trainee(program):
+    trainee = TraineeFactory(user=UserFactory(email="other.trainee@example.org", full_name="Oli Othertrainee"))
+    EnrollmentFactory(trainee=trainee, program=program)
+    return trainee
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()

@@ -1,0 +1,146 @@
+"""Writes to trainees and enrollments: enroll, leaves, moving versions, completing, withdrawing."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import User
+from programs.models import Program, RequirementSet
+from programs.selectors import program_latest_requirement_set
+from trainees.models import Cohort, Enrollment, LeaveOfAbsence, SupervisorAssignment, Trainee
+from trainees.services.compliance import snapshots_refresh
+
+NO_REQUIREMENT_SET = "This program has no requirement set yet; load its program file first."
+WRONG_PROGRAM_VERSION = "This requirement set belongs to another program."
+WRONG_PROGRAM_COHORT = "This cohort belongs to another program."
+ALREADY_ENROLLED = "This trainee already has an open enrollment in this program."
+END_BEFORE_START = "The expected end date must be after the start date."
+LEAVE_OUTSIDE_ENROLLMENT = "A leave must lie within the enrollment's dates."
+LEAVE_OVERLAPS = "This leave overlaps another leave of the same enrollment."
+LEAVE_END_BEFORE_START = "A leave cannot end before it starts."
+NOT_OPEN = "Only active or on-leave enrollments can be changed this way."
+ENDED_BEFORE_START = "An enrollment cannot end before it started."
+SAME_VERSION = "The enrollment is already on this requirement-set version."
+ASSIGNMENT_END_BEFORE_START = "An assignment cannot end before it starts."
+
+
+def trainee_create(*, email: str, full_name: str = "", external_id: str | None = None) -> Trainee:
+    """Create a user (no usable password until they accept an invitation) and their trainee row."""
+    with transaction.atomic():
+        user = User.objects.create_user(email=email, full_name=full_name)
+        trainee = Trainee(user=user, external_id=external_id or None)
+        trainee.full_clean()
+        trainee.save()
+    return trainee
+
+
+def enrollment_create(
+    *,
+    trainee: Trainee,
+    program: Program,
+    start_date: date,
+    expected_end_date: date,
+    cohort: Cohort | None = None,
+    requirement_set: RequirementSet | None = None,
+) -> Enrollment:
+    """Enroll a trainee on the program's latest requirement set (or a given version)."""
+    requirement_set = requirement_set or program_latest_requirement_set(program=program)
+    if requirement_set is None:
+        raise ValidationError(NO_REQUIREMENT_SET)
+    if requirement_set.program_id != program.pk:
+        raise ValidationError({"requirement_set": [WRONG_PROGRAM_VERSION]})
+    if cohort is not None and cohort.program_id != program.pk:
+        raise ValidationError({"cohort": [WRONG_PROGRAM_COHORT]})
+    if expected_end_date <= start_date:
+        raise ValidationError({"expected_end_date": [END_BEFORE_START]})
+    with transaction.atomic():
+        if Enrollment.objects.filter(trainee=trainee, program=program, status__in=Enrollment.OPEN_STATUSES).exists():
+            raise ValidationError(ALREADY_ENROLLED)
+        enrollment = Enrollment(
+            trainee=trainee,
+            program=program,
+            cohort=cohort,
+            requirement_set=requirement_set,
+            start_date=start_date,
+            expected_end_date=expected_end_date,
+        )
+        enrollment.full_clean(validate_constraints=False)
+        enrollment.save()
+        snapshots_refresh(enrollments=[enrollment])
+    return enrollment
+
+
+def _lock(enrollment: Enrollment) -> Enrollment:
+    return Enrollment.objects.select_for_update().select_related("program", "requirement_set").get(pk=enrollment.pk)
+
+
+def enrollment_leave_add(
+    *, enrollment: Enrollment, start_date: date, end_date: date, reason: str = ""
+) -> LeaveOfAbsence:
+    """Record a leave of absence; sessions inside it are excluded and pace pauses."""
+    if end_date < start_date:
+        raise ValidationError({"end_date": [LEAVE_END_BEFORE_START]})
+    with transaction.atomic():
+        current = _lock(enrollment)
+        window_end = current.ended_on or current.expected_end_date
+        if start_date < current.start_date or end_date > window_end:
+            raise ValidationError({"start_date": [LEAVE_OUTSIDE_ENROLLMENT]})
+        if LeaveOfAbsence.objects.filter(
+            enrollment=current, start_date__lte=end_date, end_date__gte=start_date
+        ).exists():
+            raise ValidationError({"start_date": [LEAVE_OVERLAPS]})
+        leave = LeaveOfAbsence(enrollment=current, start_date=start_date, end_date=end_date, reason=reason)
+        leave.full_clean()
+        leave.save()
+        snapshots_refresh(enrollments=[current])
+    return leave
+
+
+def enrollment_move_requirement_set(*, enrollment: Enrollment, requirement_set: RequirementSet) -> Enrollment:
+    """Move an enrollment to another version of its program's rules (an explicit, recorded act)."""
+    with transaction.atomic():
+        current = _lock(enrollment)
+        if requirement_set.program_id != current.program_id:
+            raise ValidationError({"requirement_set": [WRONG_PROGRAM_VERSION]})
+        if requirement_set.pk == current.requirement_set_id:
+            raise ValidationError({"requirement_set": [SAME_VERSION]})
+        current.requirement_set = requirement_set
+        current._change_reason = f"moved to version {requirement_set.version}"  # type: ignore[attr-defined]
+        current.save()
+        snapshots_refresh(enrollments=[current])
+    return current
+
+
+def _end(enrollment: Enrollment, on: date, status: str, reason: str) -> Enrollment:
+    with transaction.atomic():
+        current = _lock(enrollment)
+        if current.status not in Enrollment.OPEN_STATUSES:
+            raise ValidationError(NOT_OPEN)
+        if on < current.start_date:
+            raise ValidationError({"ended_on": [ENDED_BEFORE_START]})
+        current.status = status
+        current.ended_on = on
+        current._change_reason = reason[:100]  # type: ignore[attr-defined]
+        current.save()
+        snapshots_refresh(enrollments=[current])
+    return current
+
+
+def enrollment_complete(*, enrollment: Enrollment, on: date) -> Enrollment:
+    return _end(enrollment, on, Enrollment.Status.COMPLETED, "completed")
+
+
+def enrollment_withdraw(*, enrollment: Enrollment, on: date, reason: str = "") -> Enrollment:
+    return _end(enrollment, on, Enrollment.Status.WITHDRAWN, f"withdrawn: {reason}" if reason else "withdrawn")
+
+
+def supervisor_assign(
+    *, enrollment: Enrollment, supervisor: User, starts_on: date, ends_on: date | None = None
+) -> SupervisorAssignment:
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError({"ends_on": [ASSIGNMENT_END_BEFORE_START]})
+    assignment = SupervisorAssignment(enrollment=enrollment, supervisor=supervisor, starts_on=starts_on, ends_on=ends_on)
+    assignment.full_clean()
+    assignment.save()
+    return assignment

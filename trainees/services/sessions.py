@@ -1,0 +1,263 @@
+"""Writes to logged sessions: log, edit, submit, countersign, reject, withdraw, restore.
+
+Every service locks the trainee row first. Sessions of one trainee feed all their enrollments'
+snapshots; serialising a trainee's writes means two concurrent requests cannot each compute a
+snapshot that misses the other's session.
+"""
+
+from datetime import date, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+from programs.models import ActivityCategory, ProgramCategory
+from trainees.models import Enrollment, Session, SessionFormat, SessionStatus, SupervisorAssignment, Trainee
+from trainees.models.session import MAX_SESSION_MINUTES
+from trainees.services.compliance import trainee_snapshots_refresh
+
+FUTURE_DATE = "A session cannot be dated after today."
+DURATION_RANGE = f"Duration must be between 1 and {MAX_SESSION_MINUTES} minutes (12 hours)."
+GROUP_SIZE_REQUIRED = "Group sessions need the number of participants (at least 2)."
+GROUP_SIZE_ONLY_FOR_GROUPS = "Only group sessions have a group size."
+ONE_PROVIDER = "Give either a provider with an account or a provider name, not both."
+NO_ENROLLMENT_ON_DATE = "You have no enrollment that covers this date."
+CATEGORY_NOT_IN_PROGRAM = "None of your programs uses this category."
+NOT_EDITABLE = "Only draft or rejected sessions can be edited; ask for a correction instead."
+NOT_SUBMITTABLE = "Only draft or rejected sessions can be submitted."
+NOT_AWAITING = "Only submitted sessions can be countersigned or rejected."
+REJECTION_REASON_REQUIRED = "A reason is required to reject a session."
+NOT_YOUR_SESSION = "This session is not yours."
+NOT_THEIR_SUPERVISOR = "You do not supervise this session."
+ALREADY_WITHDRAWN = "This session is already withdrawn."
+NOT_WITHDRAWN = "This session is not withdrawn."
+WITHDRAWN_SESSION = "This session is withdrawn; restore it first."
+
+EDITABLE_FIELDS = frozenset(
+    {"date", "start_time", "duration_minutes", "category", "format", "group_size", "modality", "provider", "provider_name", "notes"}
+)
+
+
+def _trainee_today(trainee: Trainee) -> date:
+    try:
+        zone = ZoneInfo(trainee.user.time_zone)
+    except (ValueError, KeyError):
+        zone = ZoneInfo("UTC")
+    return timezone.now().astimezone(zone).date()
+
+
+def _lock_trainee(trainee: Trainee) -> None:
+    Trainee.objects.select_for_update().filter(pk=trainee.pk).values_list("pk", flat=True).get()
+
+
+def _validate(session: Session, trainee: Trainee) -> None:
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if session.date and session.date > _trainee_today(trainee):
+        add("date", FUTURE_DATE)
+    if session.duration_minutes is None or not 1 <= session.duration_minutes <= MAX_SESSION_MINUTES:
+        add("duration_minutes", DURATION_RANGE)
+    if session.format == SessionFormat.GROUP and (session.group_size is None or session.group_size < 2):
+        add("group_size", GROUP_SIZE_REQUIRED)
+    if session.format != SessionFormat.GROUP and session.group_size is not None:
+        add("group_size", GROUP_SIZE_ONLY_FOR_GROUPS)
+    if session.provider_id is not None and session.provider_name:
+        add("provider_name", ONE_PROVIDER)
+    if session.date and "date" not in errors:
+        covering = [
+            e
+            for e in Enrollment.objects.filter(trainee=trainee)
+            if e.start_date <= session.date <= (e.ended_on or e.expected_end_date)
+        ]
+        if not covering:
+            add("date", NO_ENROLLMENT_ON_DATE)
+        elif session.category_id is not None and not ProgramCategory.objects.filter(
+            program_id__in=[e.program_id for e in covering], category_id=session.category_id
+        ).exists():
+            add("category", CATEGORY_NOT_IN_PROGRAM)
+    if errors:
+        raise ValidationError(errors)
+    session.full_clean()
+
+
+def session_log(
+    *,
+    trainee: Trainee,
+    actor: User,
+    date: date,
+    duration_minutes: int,
+    category: ActivityCategory,
+    start_time: time | None = None,
+    format: str = SessionFormat.INDIVIDUAL,
+    group_size: int | None = None,
+    modality: str = "in_person",
+    provider: User | None = None,
+    provider_name: str = "",
+    notes: str = "",
+    submit: bool = False,
+) -> Session:
+    """Log a session as a draft (or submitted). Not idempotent: callers dedupe (idempotency keys).
+
+    Raises ValidationError with field messages, PermissionDenied if `actor` is not the trainee.
+    """
+    if actor.pk != trainee.user_id:
+        raise PermissionDenied(NOT_YOUR_SESSION)
+    with transaction.atomic():
+        _lock_trainee(trainee)
+        session = Session(
+            trainee=trainee,
+            date=date,
+            start_time=start_time,
+            duration_minutes=duration_minutes,
+            category=category,
+            format=format,
+            group_size=group_size,
+            modality=modality,
+            provider=provider,
+            provider_name=provider_name,
+            notes=notes,
+        )
+        if submit:
+            session.status = SessionStatus.SUBMITTED
+            session.submitted_at = timezone.now()
+        _validate(session, trainee)
+        session._change_reason = "logged"  # type: ignore[attr-defined]
+        session.save()
+        trainee_snapshots_refresh(trainee_id=trainee.pk)
+    return session
+
+
+def _locked(session: Session) -> Session:
+    _lock_trainee(session.trainee)
+    return Session.objects.select_for_update().select_related("trainee__user").get(pk=session.pk)
+
+
+def session_update(*, session: Session, actor: User, **changes: Any) -> Session:
+    """Edit a draft or rejected session (an edit of a rejected one returns it to draft)."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(f"These fields cannot be edited: {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        current = _locked(session)
+        if actor.pk != current.trainee.user_id:
+            raise PermissionDenied(NOT_YOUR_SESSION)
+        if current.is_withdrawn:
+            raise ValidationError(WITHDRAWN_SESSION)
+        if current.status not in (SessionStatus.DRAFT, SessionStatus.REJECTED):
+            raise ValidationError(NOT_EDITABLE)
+        for field, value in changes.items():
+            setattr(current, field, value)
+        current.status = SessionStatus.DRAFT
+        _validate(current, current.trainee)
+        current._change_reason = "edited"  # type: ignore[attr-defined]
+        current.save()
+        trainee_snapshots_refresh(trainee_id=current.trainee_id)
+    return current
+
+
+def session_submit(*, session: Session, actor: User) -> Session:
+    """Send a draft (or corrected rejected) session for countersigning."""
+    with transaction.atomic():
+        current = _locked(session)
+        if actor.pk != current.trainee.user_id:
+            raise PermissionDenied(NOT_YOUR_SESSION)
+        if current.is_withdrawn:
+            raise ValidationError(WITHDRAWN_SESSION)
+        if current.status not in (SessionStatus.DRAFT, SessionStatus.REJECTED):
+            raise ValidationError(NOT_SUBMITTABLE)
+        _validate(current, current.trainee)
+        current.status = SessionStatus.SUBMITTED
+        current.submitted_at = timezone.now()
+        current.rejection_reason = ""
+        current._change_reason = "submitted"  # type: ignore[attr-defined]
+        current.save()
+        trainee_snapshots_refresh(trainee_id=current.trainee_id)
+    return current
+
+
+def supervisor_may_countersign(*, supervisor: User, session: Session) -> bool:
+    """The provider of the session, or a supervisor assigned to the trainee on that date for it."""
+    if session.provider_id == supervisor.pk:
+        return True
+    assignments = SupervisorAssignment.objects.filter(
+        supervisor=supervisor,
+        enrollment__trainee_id=session.trainee_id,
+        starts_on__lte=session.date,
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=session.date))
+    return assignments.filter(Q(categories__isnull=True) | Q(categories=session.category_id)).exists()
+
+
+def session_countersign(*, session: Session, supervisor: User) -> Session:
+    """Verify a submitted session. Raises PermissionDenied for someone who did not supervise it."""
+    with transaction.atomic():
+        current = _locked(session)
+        if not supervisor_may_countersign(supervisor=supervisor, session=current):
+            raise PermissionDenied(NOT_THEIR_SUPERVISOR)
+        if current.is_withdrawn:
+            raise ValidationError(WITHDRAWN_SESSION)
+        if current.status != SessionStatus.SUBMITTED:
+            raise ValidationError(NOT_AWAITING)
+        current.status = SessionStatus.VERIFIED
+        current.verified_by = supervisor
+        current.verified_at = timezone.now()
+        current._change_reason = "countersigned"  # type: ignore[attr-defined]
+        current.save()
+        trainee_snapshots_refresh(trainee_id=current.trainee_id)
+    return current
+
+
+def session_reject(*, session: Session, supervisor: User, reason: str) -> Session:
+    """Send a submitted session back to the trainee with a reason (required)."""
+    if not reason.strip():
+        raise ValidationError({"rejection_reason": [REJECTION_REASON_REQUIRED]})
+    with transaction.atomic():
+        current = _locked(session)
+        if not supervisor_may_countersign(supervisor=supervisor, session=current):
+            raise PermissionDenied(NOT_THEIR_SUPERVISOR)
+        if current.status != SessionStatus.SUBMITTED or current.is_withdrawn:
+            raise ValidationError(NOT_AWAITING)
+        current.status = SessionStatus.REJECTED
+        current.rejection_reason = reason.strip()
+        current._change_reason = f"rejected: {reason.strip()}"[:100]  # type: ignore[attr-defined]
+        current.save()
+        trainee_snapshots_refresh(trainee_id=current.trainee_id)
+    return current
+
+
+def session_withdraw(*, session: Session, actor: User, reason: str = "") -> Session:
+    """Withdraw a session: kept, excluded from every computation, restorable."""
+    with transaction.atomic():
+        current = _locked(session)
+        if actor.pk != current.trainee.user_id:
+            raise PermissionDenied(NOT_YOUR_SESSION)
+        if current.is_withdrawn:
+            raise ValidationError(ALREADY_WITHDRAWN)
+        current.withdrawn_at = timezone.now()
+        current.withdrawal_reason = reason.strip()[:255]
+        current._change_reason = "withdrawn"  # type: ignore[attr-defined]
+        current.save()
+        trainee_snapshots_refresh(trainee_id=current.trainee_id)
+    return current
+
+
+def session_restore(*, session: Session, actor: User) -> Session:
+    """Undo a withdrawal; the session returns with the status it had."""
+    with transaction.atomic():
+        current = _locked(session)
+        if actor.pk != current.trainee.user_id:
+            raise PermissionDenied(NOT_YOUR_SESSION)
+        if not current.is_withdrawn:
+            raise ValidationError(NOT_WITHDRAWN)
+        current.withdrawn_at = None
+        current.withdrawal_reason = ""
+        current._change_reason = "restored"  # type: ignore[attr-defined]
+        current.save()
+        trainee_snapshots_refresh(trainee_id=current.trainee_id)
+    return current
