@@ -1,7 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from programs.models import ActivityCategory, Institution, Program, ProgramCategory, ProgramRole, RequirementSet
+from programs.models import (
+    ActivityCategory,
+    Institution,
+    Program,
+    ProgramCategory,
+    ProgramRole,
+    RequirementSet,
+)
 
 
 @admin.register(Institution)
@@ -36,7 +43,15 @@ class RequirementSetAdmin(SimpleHistoryAdmin):
     list_select_related = ("program",)
     list_filter = ("program",)
     # Versions are immutable history: load a new file to change rules.
-    readonly_fields = ("program", "version", "definition", "checksum", "source_name", "created_at", "created_by")
+    readonly_fields = (
+        "program",
+        "version",
+        "definition",
+        "checksum",
+        "source_name",
+        "created_at",
+        "created_by",
+    )
 
 
 @admin.register(ProgramRole)

@@ -46,7 +46,8 @@ class Program(models.Model):
     name = models.CharField(max_length=200)
     time_zone = models.CharField(max_length=64, default="UTC")
     week_start = models.PositiveSmallIntegerField(
-        default=0, help_text="0 = Monday ... 6 = Sunday; weekly rules use weeks starting on this day."
+        default=0,
+        help_text="0 = Monday ... 6 = Sunday; weekly rules use weeks starting on this day.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -115,8 +116,12 @@ class RequirementSet(models.Model):
     class Meta:
         ordering = ["program", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["program", "version"], name="requirement_set_version_unique"),
-            models.CheckConstraint(condition=models.Q(version__gte=1), name="requirement_set_version_positive"),
+            models.UniqueConstraint(
+                fields=["program", "version"], name="requirement_set_version_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(version__gte=1), name="requirement_set_version_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -131,7 +136,9 @@ class ProgramRole(models.Model):
         TRAINEE = "trainee", "Trainee"
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="roles")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="program_roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="program_roles"
+    )
     role = models.CharField(max_length=16, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()

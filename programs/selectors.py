@@ -14,7 +14,9 @@ def program_latest_requirement_set(*, program: Program) -> RequirementSet | None
 
 def program_private_category_ids(*, program: Program) -> set[int]:
     return set(
-        ProgramCategory.objects.filter(program=program, private=True).values_list("category_id", flat=True)
+        ProgramCategory.objects.filter(program=program, private=True).values_list(
+            "category_id", flat=True
+        )
     )
 
 

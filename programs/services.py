@@ -7,7 +7,14 @@ from django.db import transaction
 from accounts.models import User
 from programs.definitions.errors import InputFileError, Problem
 from programs.definitions.program_file import ProgramDocument
-from programs.models import WEEKDAYS, ActivityCategory, Institution, Program, ProgramCategory, RequirementSet
+from programs.models import (
+    WEEKDAYS,
+    ActivityCategory,
+    Institution,
+    Program,
+    ProgramCategory,
+    RequirementSet,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +84,12 @@ def _load(document: ProgramDocument, actor: User | None, dry_run: bool) -> LoadR
         ActivityCategory.objects.get_or_create(
             key=new.key, defaults={"name": new.name, "description": new.description}
         )
-    categories = {c.key: c for c in ActivityCategory.objects.filter(key__in=[c["key"] for c in canonical["categories"]])}
+    categories = {
+        c.key: c
+        for c in ActivityCategory.objects.filter(
+            key__in=[c["key"] for c in canonical["categories"]]
+        )
+    }
     kept = []
     for entry in canonical["categories"]:
         setting, _ = ProgramCategory.objects.update_or_create(

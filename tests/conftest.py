@@ -89,3 +89,27 @@ def other_trainee(program):
 @pytest.fixture
 def api_client():
     return APIClient()
+
+
+@pytest.fixture
+def program_rows(db):
+    """A callable counting the rows loading a program file can write, to assert nothing changed."""
+    from programs.models import ActivityCategory, Institution, Program, ProgramCategory, RequirementSet
+
+    def count() -> dict[str, int]:
+        models = (Institution, Program, ProgramCategory, RequirementSet, ActivityCategory)
+        return {model.__name__: model.objects.count() for model in models}
+
+    return count
+
+
+@pytest.fixture
+def program_file(tmp_path):
+    """A callable writing program-file text to a temporary path and returning that path."""
+
+    def write(text: str, name: str = "program.yaml"):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write

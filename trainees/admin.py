@@ -70,7 +70,7 @@ class SessionAdmin(SimpleHistoryAdmin):
     date_hierarchy = "date"
     raw_id_fields = ("trainee", "provider", "verified_by")
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         # Logged hours are never hard-deleted; withdraw instead.
         return False
 

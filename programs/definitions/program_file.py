@@ -60,7 +60,9 @@ def read_program_file(path: Path, *, vocabulary: Mapping[str, str]) -> ProgramDo
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise InputFileError([Problem(str(path), None, "", f"cannot read file: {exc.strerror}")]) from None
+        raise InputFileError(
+            [Problem(str(path), None, "", f"cannot read file: {exc.strerror}")]
+        ) from None
     except UnicodeDecodeError:
         raise InputFileError([Problem(str(path), None, "", "not UTF-8 text")]) from None
     return parse_program_text(text, source=str(path), vocabulary=vocabulary)
@@ -115,7 +117,10 @@ def _check_meaning(located: LocatedDocument, vocabulary: Mapping[str, str]) -> N
     try:
         ZoneInfo(time_zone)
     except (ZoneInfoNotFoundError, ValueError):
-        problem(("program", "time_zone"), f"unknown time zone {time_zone!r} (use an IANA name such as Europe/London)")
+        problem(
+            ("program", "time_zone"),
+            f"unknown time zone {time_zone!r} (use an IANA name such as Europe/London)",
+        )
 
     known = set(vocabulary)
     listed: set[str] = set()
@@ -135,7 +140,10 @@ def _check_meaning(located: LocatedDocument, vocabulary: Mapping[str, str]) -> N
     on_track = status.get("on_track_ratio", DEFAULT_STATUS["on_track_ratio"])
     at_risk = status.get("at_risk_ratio", DEFAULT_STATUS["at_risk_ratio"])
     if at_risk > on_track:
-        problem(("status", "at_risk_ratio"), f"at_risk_ratio ({at_risk}) must not exceed on_track_ratio ({on_track})")
+        problem(
+            ("status", "at_risk_ratio"),
+            f"at_risk_ratio ({at_risk}) must not exceed on_track_ratio ({on_track})",
+        )
 
     seen_keys: set[str] = set()
     for i, requirement in enumerate(data["requirements"]):
@@ -161,7 +169,10 @@ def _check_meaning(located: LocatedDocument, vocabulary: Mapping[str, str]) -> N
         if requirement["kind"] == "ratio":
             both = set(requirement["categories"]) & set(requirement["per_categories"])
             if both:
-                problem((*base, "per_categories"), f"categories on both sides of a ratio: {sorted(both)}")
+                problem(
+                    (*base, "per_categories"),
+                    f"categories on both sides of a ratio: {sorted(both)}",
+                )
     if problems:
         raise InputFileError(problems)
 
@@ -193,15 +204,25 @@ def _check_amounts(
                 if "cap" in step:
                     amounts.append(((*step_base, "cap"), step["cap"], unit))
                 if "cap_per_period" in step:
-                    amounts.append(((*step_base, "cap_per_period", "amount"), step["cap_per_period"]["amount"], unit))
+                    amounts.append(
+                        (
+                            (*step_base, "cap_per_period", "amount"),
+                            step["cap_per_period"]["amount"],
+                            unit,
+                        )
+                    )
                 if "multiply" in step and "input_cap" in step["multiply"]:
-                    amounts.append(((*step_base, "multiply", "input_cap"), step["multiply"]["input_cap"], unit))
+                    amounts.append(
+                        ((*step_base, "multiply", "input_cap"), step["multiply"]["input_cap"], unit)
+                    )
     if requirement["kind"] == "cadence" and "min_hours" in requirement:
         amounts.append(((*base, "min_hours"), requirement["min_hours"], "hours"))
     problems = []
     for path, value, amount_unit in amounts:
         if amount_unit == "hours" and (Fraction(str(value)) * 60).denominator != 1:
-            problems.append(located.problem(path, f"{value} hours is not a whole number of minutes"))
+            problems.append(
+                located.problem(path, f"{value} hours is not a whole number of minutes")
+            )
         if amount_unit == "sessions" and Fraction(str(value)).denominator != 1:
             problems.append(located.problem(path, f"{value} is not a whole number of sessions"))
     return problems
@@ -296,6 +317,8 @@ def canonicalize(data: Mapping[str, Any], vocabulary: Mapping[str, str]) -> dict
             "week_start": program.get("week_start", "monday"),
         },
         "categories": categories,
-        "status": {key: _number(status.get(key, default)) for key, default in DEFAULT_STATUS.items()},
+        "status": {
+            key: _number(status.get(key, default)) for key, default in DEFAULT_STATUS.items()
+        },
         "requirements": [_canonical_requirement(r) for r in data["requirements"]],
     }

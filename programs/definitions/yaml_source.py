@@ -51,7 +51,11 @@ def _child(node: yaml.Node | None, part: PathPart) -> yaml.Node | None:
         for key_node, value_node in node.value:
             if key_node.value == part:
                 return value_node
-    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+    if (
+        isinstance(node, yaml.SequenceNode)
+        and isinstance(part, int)
+        and 0 <= part < len(node.value)
+    ):
         return node.value[part]
     return None
 
@@ -65,7 +69,9 @@ def _duplicate_keys(node: yaml.Node, source: str) -> list[Problem]:
         for key_node, value_node in node.value:
             if key_node.value in seen:
                 problems.append(
-                    Problem(source, key_node.start_mark.line + 1, str(key_node.value), "duplicate key")
+                    Problem(
+                        source, key_node.start_mark.line + 1, str(key_node.value), "duplicate key"
+                    )
                 )
             seen.add(key_node.value)
             problems.extend(_duplicate_keys(value_node, source))
@@ -82,7 +88,9 @@ def parse_yaml(text: str, source: str) -> LocatedDocument:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
-        raise InputFileError([Problem(source, line, "", f"not valid YAML: {exc.problem}")]) from None
+        raise InputFileError(
+            [Problem(source, line, "", f"not valid YAML: {exc.problem}")]
+        ) from None
     except yaml.YAMLError as exc:
         raise InputFileError([Problem(source, None, "", f"not valid YAML: {exc}")]) from None
     if root is not None:

@@ -132,7 +132,8 @@ class RequirementSetRules:
     rules: tuple[Rule, ...]
 
 
-_COMMON_KEYS = frozenset({"key", "name", "kind", "verified_only", "advisory"})
+# `description` is documentation: the schema allows it and the canonical form stores it.
+_COMMON_KEYS = frozenset({"key", "name", "description", "kind", "verified_only", "advisory"})
 _KIND_KEYS = {
     "total": _COMMON_KEYS | {"unit", "minimum", "counts"},
     "cadence": _COMMON_KEYS
@@ -201,7 +202,7 @@ def _parse_thresholds(raw: object) -> StatusThresholds:
     if not 0 < at_risk <= on_track <= 1:
         raise RuleDefinitionError(
             "status: need 0 < at_risk_ratio <= on_track_ratio <= 1, "
-            f"got at_risk_ratio={at_risk} and on_track_ratio={on_track}"
+            f"got at_risk_ratio={float(at_risk):g} and on_track_ratio={float(on_track):g}"
         )
     return StatusThresholds(on_track_ratio=on_track, at_risk_ratio=at_risk, grace_days=grace_days)
 

@@ -39,7 +39,9 @@ class ComplianceSnapshot(models.Model):
 class RequirementStatus(models.Model):
     """One requirement's figures from the latest snapshot, as rows so reports can filter in SQL."""
 
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="requirement_statuses")
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="requirement_statuses"
+    )
     key = models.SlugField(max_length=80)
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=16)

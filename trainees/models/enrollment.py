@@ -7,9 +7,15 @@ from programs.models import ActivityCategory, Program, RequirementSet
 
 
 class Trainee(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="trainee")
-    external_id = models.CharField(
-        max_length=100, null=True, blank=True, help_text="Identifier in the institution's student records."
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="trainee"
+    )
+    # NULL, not '', for "no id": the uniqueness constraint must ignore trainees without one.
+    external_id = models.CharField(  # noqa: DJ001
+        max_length=100,
+        null=True,
+        blank=True,
+        help_text="Identifier in the institution's student records.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -17,7 +23,9 @@ class Trainee(models.Model):
         ordering = ["user__full_name", "user__email"]
         constraints = [
             models.UniqueConstraint(
-                fields=["external_id"], condition=Q(external_id__isnull=False), name="trainee_external_id_unique"
+                fields=["external_id"],
+                condition=Q(external_id__isnull=False),
+                name="trainee_external_id_unique",
             )
         ]
 
@@ -33,7 +41,11 @@ class Cohort(models.Model):
 
     class Meta:
         ordering = ["program", "-starts_on", "name"]
-        constraints = [models.UniqueConstraint(fields=["program", "slug"], name="cohort_slug_unique_in_program")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "slug"], name="cohort_slug_unique_in_program"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.program.slug} / {self.name}"
@@ -50,9 +62,13 @@ class Enrollment(models.Model):
 
     trainee = models.ForeignKey(Trainee, on_delete=models.PROTECT, related_name="enrollments")
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="enrollments")
-    cohort = models.ForeignKey(Cohort, null=True, blank=True, on_delete=models.PROTECT, related_name="enrollments")
+    cohort = models.ForeignKey(
+        Cohort, null=True, blank=True, on_delete=models.PROTECT, related_name="enrollments"
+    )
     # The version the trainee is measured against; changes only by an explicit move.
-    requirement_set = models.ForeignKey(RequirementSet, on_delete=models.PROTECT, related_name="enrollments")
+    requirement_set = models.ForeignKey(
+        RequirementSet, on_delete=models.PROTECT, related_name="enrollments"
+    )
     start_date = models.DateField()
     expected_end_date = models.DateField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
@@ -64,7 +80,8 @@ class Enrollment(models.Model):
         ordering = ["program", "trainee"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(expected_end_date__gt=F("start_date")), name="enrollment_end_after_start"
+                condition=Q(expected_end_date__gt=F("start_date")),
+                name="enrollment_end_after_start",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["completed", "withdrawn"], ended_on__isnull=False)
@@ -100,7 +117,9 @@ class LeaveOfAbsence(models.Model):
         ordering = ["enrollment", "start_date"]
         verbose_name_plural = "leaves of absence"
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="leave_end_not_before_start")
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="leave_end_not_before_start"
+            )
         ]
 
     def __str__(self) -> str:
@@ -108,12 +127,18 @@ class LeaveOfAbsence(models.Model):
 
 
 class SupervisorAssignment(models.Model):
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="supervisor_assignments")
-    supervisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supervisees")
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.PROTECT, related_name="supervisor_assignments"
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supervisees"
+    )
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
     categories = models.ManyToManyField(
-        ActivityCategory, blank=True, help_text="Categories this supervisor is responsible for; empty means all."
+        ActivityCategory,
+        blank=True,
+        help_text="Categories this supervisor is responsible for; empty means all.",
     )
     history = HistoricalRecords()
 

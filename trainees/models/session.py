@@ -50,19 +50,37 @@ class Session(models.Model):
     date = models.DateField()
     start_time = models.TimeField(null=True, blank=True)
     duration_minutes = models.PositiveIntegerField()
-    category = models.ForeignKey(ActivityCategory, on_delete=models.PROTECT, related_name="sessions")
-    format = models.CharField(max_length=16, choices=SessionFormat.choices, default=SessionFormat.INDIVIDUAL)
-    group_size = models.PositiveSmallIntegerField(null=True, blank=True)
-    modality = models.CharField(max_length=16, choices=SessionModality.choices, default=SessionModality.IN_PERSON)
-    provider = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="provided_sessions"
+    category = models.ForeignKey(
+        ActivityCategory, on_delete=models.PROTECT, related_name="sessions"
     )
-    provider_name = models.CharField(max_length=200, blank=True, help_text="A provider without an account.")
+    format = models.CharField(
+        max_length=16, choices=SessionFormat.choices, default=SessionFormat.INDIVIDUAL
+    )
+    group_size = models.PositiveSmallIntegerField(null=True, blank=True)
+    modality = models.CharField(
+        max_length=16, choices=SessionModality.choices, default=SessionModality.IN_PERSON
+    )
+    provider = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="provided_sessions",
+    )
+    provider_name = models.CharField(
+        max_length=200, blank=True, help_text="A provider without an account."
+    )
     notes = models.TextField(blank=True)
-    status = models.CharField(max_length=16, choices=SessionStatus.choices, default=SessionStatus.DRAFT)
+    status = models.CharField(
+        max_length=16, choices=SessionStatus.choices, default=SessionStatus.DRAFT
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="verified_sessions"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="verified_sessions",
     )
     verified_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)
@@ -82,11 +100,13 @@ class Session(models.Model):
                 name="session_duration_1_to_720_minutes",
             ),
             models.CheckConstraint(
-                condition=Q(format="group", group_size__gte=2) | (~Q(format="group") & Q(group_size__isnull=True)),
+                condition=Q(format="group", group_size__gte=2)
+                | (~Q(format="group") & Q(group_size__isnull=True)),
                 name="session_group_size_iff_group",
             ),
             models.CheckConstraint(
-                condition=~Q(status="verified") | Q(verified_by__isnull=False, verified_at__isnull=False),
+                condition=~Q(status="verified")
+                | Q(verified_by__isnull=False, verified_at__isnull=False),
                 name="session_verified_has_verifier",
             ),
             models.CheckConstraint(

@@ -10,8 +10,15 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from programs.engine import EnrollmentFacts, EnrollmentResult, Leave, RequirementSetRules, SessionFact
-from programs.engine import evaluate, parse_requirement_set
+from programs.engine import (
+    EnrollmentFacts,
+    EnrollmentResult,
+    Leave,
+    RequirementSetRules,
+    SessionFact,
+    evaluate,
+    parse_requirement_set,
+)
 from programs.models import ActivityCategory, Program, RequirementSet
 from trainees.models import Enrollment, LeaveOfAbsence, Session
 
@@ -46,7 +53,9 @@ def _rules_for(requirement_set_id: int, checksum: str, definition_json: str) -> 
 
 def requirement_set_rules(requirement_set: RequirementSet) -> RequirementSetRules:
     """Parsed rules, cached per version: versions are immutable, the checksum guards the cache."""
-    return _rules_for(requirement_set.pk, requirement_set.checksum, json.dumps(requirement_set.definition))
+    return _rules_for(
+        requirement_set.pk, requirement_set.checksum, json.dumps(requirement_set.definition)
+    )
 
 
 def category_keys() -> dict[int, str]:
@@ -80,13 +89,17 @@ def enrollments_facts(
     keys = category_keys()
     trainee_ids = {e.trainee_id for e in enrollments}
     sessions_by_trainee: dict[int, list[SessionFact]] = defaultdict(list)
-    rows = Session.objects.filter(trainee_id__in=trainee_ids).order_by().values_list(*SESSION_FACT_COLUMNS)
+    rows = (
+        Session.objects.filter(trainee_id__in=trainee_ids)
+        .order_by()
+        .values_list(*SESSION_FACT_COLUMNS)
+    )
     for row in rows.iterator(chunk_size=20000):
         sessions_by_trainee[row[1]].append(_session_fact(row, keys))
     leaves_by_enrollment: dict[int, list[Leave]] = defaultdict(list)
-    leave_rows = LeaveOfAbsence.objects.filter(enrollment__in=[e.pk for e in enrollments]).values_list(
-        "enrollment_id", "start_date", "end_date"
-    )
+    leave_rows = LeaveOfAbsence.objects.filter(
+        enrollment__in=[e.pk for e in enrollments]
+    ).values_list("enrollment_id", "start_date", "end_date")
     for enrollment_id, start, end in leave_rows:
         leaves_by_enrollment[enrollment_id].append(Leave(start=start, end=end))
     facts = {}
@@ -96,7 +109,9 @@ def enrollments_facts(
             start=enrollment.start_date,
             end=enrollment_window_end(enrollment),
             as_of=as_of or program_today(program=enrollment.program),
-            leaves=tuple(sorted(leaves_by_enrollment[enrollment.pk], key=lambda leave: leave.start)),
+            leaves=tuple(
+                sorted(leaves_by_enrollment[enrollment.pk], key=lambda leave: leave.start)
+            ),
             sessions=tuple(sessions_by_trainee[enrollment.trainee_id]),
         )
     return facts

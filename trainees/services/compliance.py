@@ -74,7 +74,9 @@ def _batches(enrollment_ids: list[int]) -> Iterator[list[Enrollment]]:
     for start in range(0, len(enrollment_ids), SNAPSHOT_BATCH_SIZE):
         ids = enrollment_ids[start : start + SNAPSHOT_BATCH_SIZE]
         yield list(
-            Enrollment.objects.filter(pk__in=ids).select_related("program", "requirement_set").order_by("pk")
+            Enrollment.objects.filter(pk__in=ids)
+            .select_related("program", "requirement_set")
+            .order_by("pk")
         )
 
 
@@ -92,5 +94,7 @@ def snapshots_refresh_all(*, program_slug: str | None = None) -> int:
 
 def trainee_snapshots_refresh(*, trainee_id: int) -> int:
     """After a change to a trainee's sessions: every enrollment of theirs may be affected."""
-    enrollments = Enrollment.objects.filter(trainee_id=trainee_id).select_related("program", "requirement_set")
+    enrollments = Enrollment.objects.filter(trainee_id=trainee_id).select_related(
+        "program", "requirement_set"
+    )
     return snapshots_refresh(enrollments=enrollments)

@@ -55,7 +55,9 @@ def enrollment_create(
     if expected_end_date <= start_date:
         raise ValidationError({"expected_end_date": [END_BEFORE_START]})
     with transaction.atomic():
-        if Enrollment.objects.filter(trainee=trainee, program=program, status__in=Enrollment.OPEN_STATUSES).exists():
+        if Enrollment.objects.filter(
+            trainee=trainee, program=program, status__in=Enrollment.OPEN_STATUSES
+        ).exists():
             raise ValidationError(ALREADY_ENROLLED)
         enrollment = Enrollment(
             trainee=trainee,
@@ -72,7 +74,11 @@ def enrollment_create(
 
 
 def _lock(enrollment: Enrollment) -> Enrollment:
-    return Enrollment.objects.select_for_update().select_related("program", "requirement_set").get(pk=enrollment.pk)
+    return (
+        Enrollment.objects.select_for_update()
+        .select_related("program", "requirement_set")
+        .get(pk=enrollment.pk)
+    )
 
 
 def enrollment_leave_add(
@@ -90,14 +96,18 @@ def enrollment_leave_add(
             enrollment=current, start_date__lte=end_date, end_date__gte=start_date
         ).exists():
             raise ValidationError({"start_date": [LEAVE_OVERLAPS]})
-        leave = LeaveOfAbsence(enrollment=current, start_date=start_date, end_date=end_date, reason=reason)
+        leave = LeaveOfAbsence(
+            enrollment=current, start_date=start_date, end_date=end_date, reason=reason
+        )
         leave.full_clean()
         leave.save()
         snapshots_refresh(enrollments=[current])
     return leave
 
 
-def enrollment_move_requirement_set(*, enrollment: Enrollment, requirement_set: RequirementSet) -> Enrollment:
+def enrollment_move_requirement_set(
+    *, enrollment: Enrollment, requirement_set: RequirementSet
+) -> Enrollment:
     """Move an enrollment to another version of its program's rules (an explicit, recorded act)."""
     with transaction.atomic():
         current = _lock(enrollment)
@@ -132,7 +142,12 @@ def enrollment_complete(*, enrollment: Enrollment, on: date) -> Enrollment:
 
 
 def enrollment_withdraw(*, enrollment: Enrollment, on: date, reason: str = "") -> Enrollment:
-    return _end(enrollment, on, Enrollment.Status.WITHDRAWN, f"withdrawn: {reason}" if reason else "withdrawn")
+    return _end(
+        enrollment,
+        on,
+        Enrollment.Status.WITHDRAWN,
+        f"withdrawn: {reason}" if reason else "withdrawn",
+    )
 
 
 def supervisor_assign(
@@ -140,7 +155,9 @@ def supervisor_assign(
 ) -> SupervisorAssignment:
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError({"ends_on": [ASSIGNMENT_END_BEFORE_START]})
-    assignment = SupervisorAssignment(enrollment=enrollment, supervisor=supervisor, starts_on=starts_on, ends_on=ends_on)
+    assignment = SupervisorAssignment(
+        enrollment=enrollment, supervisor=supervisor, starts_on=starts_on, ends_on=ends_on
+    )
     assignment.full_clean()
     assignment.save()
     return assignment

@@ -16,7 +16,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from programs.models import ActivityCategory, ProgramCategory
-from trainees.models import Enrollment, Session, SessionFormat, SessionStatus, SupervisorAssignment, Trainee
+from trainees.models import (
+    Enrollment,
+    Session,
+    SessionFormat,
+    SessionStatus,
+    SupervisorAssignment,
+    Trainee,
+)
 from trainees.models.session import MAX_SESSION_MINUTES
 from trainees.services.compliance import trainee_snapshots_refresh
 
@@ -38,7 +45,18 @@ NOT_WITHDRAWN = "This session is not withdrawn."
 WITHDRAWN_SESSION = "This session is withdrawn; restore it first."
 
 EDITABLE_FIELDS = frozenset(
-    {"date", "start_time", "duration_minutes", "category", "format", "group_size", "modality", "provider", "provider_name", "notes"}
+    {
+        "date",
+        "start_time",
+        "duration_minutes",
+        "category",
+        "format",
+        "group_size",
+        "modality",
+        "provider",
+        "provider_name",
+        "notes",
+    }
 )
 
 
@@ -64,7 +82,9 @@ def _validate(session: Session, trainee: Trainee) -> None:
         add("date", FUTURE_DATE)
     if session.duration_minutes is None or not 1 <= session.duration_minutes <= MAX_SESSION_MINUTES:
         add("duration_minutes", DURATION_RANGE)
-    if session.format == SessionFormat.GROUP and (session.group_size is None or session.group_size < 2):
+    if session.format == SessionFormat.GROUP and (
+        session.group_size is None or session.group_size < 2
+    ):
         add("group_size", GROUP_SIZE_REQUIRED)
     if session.format != SessionFormat.GROUP and session.group_size is not None:
         add("group_size", GROUP_SIZE_ONLY_FOR_GROUPS)
@@ -78,9 +98,12 @@ def _validate(session: Session, trainee: Trainee) -> None:
         ]
         if not covering:
             add("date", NO_ENROLLMENT_ON_DATE)
-        elif session.category_id is not None and not ProgramCategory.objects.filter(
-            program_id__in=[e.program_id for e in covering], category_id=session.category_id
-        ).exists():
+        elif (
+            session.category_id is not None
+            and not ProgramCategory.objects.filter(
+                program_id__in=[e.program_id for e in covering], category_id=session.category_id
+            ).exists()
+        ):
             add("category", CATEGORY_NOT_IN_PROGRAM)
     if errors:
         raise ValidationError(errors)
@@ -191,7 +214,9 @@ def supervisor_may_countersign(*, supervisor: User, session: Session) -> bool:
         enrollment__trainee_id=session.trainee_id,
         starts_on__lte=session.date,
     ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=session.date))
-    return assignments.filter(Q(categories__isnull=True) | Q(categories=session.category_id)).exists()
+    return assignments.filter(
+        Q(categories__isnull=True) | Q(categories=session.category_id)
+    ).exists()
 
 
 def session_countersign(*, session: Session, supervisor: User) -> Session:

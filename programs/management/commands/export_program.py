@@ -12,11 +12,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug")
-        parser.add_argument("--version", type=int, dest="set_version", help="Requirement-set version (default: latest).")
-        parser.add_argument("--output", type=Path, help="Write to this file instead of standard output.")
+        parser.add_argument(
+            "--version",
+            type=int,
+            dest="set_version",
+            help="Requirement-set version (default: latest).",
+        )
+        parser.add_argument(
+            "--output", type=Path, help="Write to this file instead of standard output."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        versions = RequirementSet.objects.filter(program__slug=options["slug"]).select_related("program")
+        versions = RequirementSet.objects.filter(program__slug=options["slug"]).select_related(
+            "program"
+        )
         if options["set_version"] is not None:
             versions = versions.filter(version=options["set_version"])
         requirement_set = versions.order_by("-version").first()

@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-        parser.add_argument("--dry-run", action="store_true", help="Validate and report; change nothing.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Validate and report; change nothing."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         for path in options["paths"]:

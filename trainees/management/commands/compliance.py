@@ -10,7 +10,16 @@ from programs.engine import EnrollmentResult, result_from_dict, result_to_dict
 from trainees.models import Enrollment
 from trainees.selectors.compliance import enrollments_compliance
 
-COLUMNS = ["enrollment", "trainee", "requirement", "status", "credited", "required", "expected_by_now", "unit"]
+COLUMNS = [
+    "enrollment",
+    "trainee",
+    "requirement",
+    "status",
+    "credited",
+    "required",
+    "expected_by_now",
+    "unit",
+]
 
 
 def _amount(value: int, unit: str) -> str:
@@ -19,12 +28,16 @@ def _amount(value: int, unit: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "Print compliance for a program's enrollments (from snapshots, or computed --as-of a date)."
+    help = (
+        "Print compliance for a program's enrollments (from snapshots, or computed --as-of a date)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--program", required=True, help="Program slug.")
         parser.add_argument("--enrollment", type=int, help="Only this enrollment id.")
-        parser.add_argument("--as-of", type=date.fromisoformat, help="Compute as of this date (YYYY-MM-DD).")
+        parser.add_argument(
+            "--as-of", type=date.fromisoformat, help="Compute as of this date (YYYY-MM-DD)."
+        )
         parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -42,7 +55,8 @@ class Command(BaseCommand):
         names = {e.pk: e.trainee.user.get_full_name() for e in batch}
         if options["format"] == "json":
             payload = [
-                {"enrollment": e.pk, "trainee": names[e.pk], **result_to_dict(results[e.pk])} for e in batch
+                {"enrollment": e.pk, "trainee": names[e.pk], **result_to_dict(results[e.pk])}
+                for e in batch
             ]
             self.stdout.write(json.dumps(payload, indent=2))
             return
@@ -68,7 +82,9 @@ class Command(BaseCommand):
     def _results(self, batch: list[Enrollment], as_of: date | None) -> dict[int, EnrollmentResult]:
         if as_of is not None:
             return enrollments_compliance(enrollments=batch, as_of=as_of)
-        stored = {e.pk: result_from_dict(e.snapshot.result) for e in batch if hasattr(e, "snapshot")}
+        stored = {
+            e.pk: result_from_dict(e.snapshot.result) for e in batch if hasattr(e, "snapshot")
+        }
         missing = [e for e in batch if e.pk not in stored]
         if missing:
             sys.stderr.write(f"{len(missing)} enrollment(s) had no snapshot; computed now.\n")

@@ -1,0 +1,249 @@
+"""Importing historical sessions from CSV: every row checked, all or nothing.
+
+Columns (header row required; order free; extra columns are an error so typos are caught):
+
+  trainee          email or external id of the trainee                    required
+  date             YYYY-MM-DD                                              required
+  start_time       HH:MM                                                   optional
+  duration_minutes whole minutes, 1..720                                   required
+  category         category key (e.g. client_individual)                   required
+  format           individual | triadic | group (default individual)       optional
+  group_size       participants, required for group format                 optional
+  modality         in_person | video | phone (default in_person)           optional
+  provider         email of a provider with an account                     optional
+  provider_name    name of a provider without an account                   optional
+  notes            private notes                                           optional
+  status           draft | submitted | verified (default submitted)        optional
+  verified_by      email of the countersigning user, required if verified  optional
+  verified_on      YYYY-MM-DD, required if verified                        optional
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from accounts.models import User
+from programs.definitions.errors import InputFileError, Problem
+from programs.models import ActivityCategory, ProgramCategory
+from trainees.models import Enrollment, Session, SessionFormat, SessionModality, Trainee
+from trainees.models.session import MAX_SESSION_MINUTES
+from trainees.services.compliance import snapshots_refresh
+
+REQUIRED_COLUMNS = ("trainee", "date", "duration_minutes", "category")
+OPTIONAL_COLUMNS = (
+    "start_time",
+    "format",
+    "group_size",
+    "modality",
+    "provider",
+    "provider_name",
+    "notes",
+    "status",
+    "verified_by",
+    "verified_on",
+)
+IMPORT_STATUSES = ("draft", "submitted", "verified")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    created: int
+    trainees: int
+
+
+class _Lookups:
+    """Everything rows refer to, loaded once, so a 100,000-row file costs a handful of queries."""
+
+    def __init__(self, rows: list[dict[str, str]]) -> None:
+        refs = {r.get("trainee", "").strip().lower() for r in rows} | {
+            r.get("trainee", "").strip() for r in rows
+        }
+        self.trainees: dict[str, Trainee] = {}
+        for trainee in Trainee.objects.select_related("user").filter(
+            Q(user__email__in=refs) | Q(external_id__in=refs)
+        ):
+            self.trainees[trainee.user.email.lower()] = trainee
+            if trainee.external_id:
+                self.trainees[trainee.external_id] = trainee
+        emails = {
+            r.get(c, "").strip().lower() for r in rows for c in ("provider", "verified_by")
+        } - {""}
+        self.users = {u.email.lower(): u for u in User.objects.filter(email__in=emails)}
+        self.categories = {c.key: c for c in ActivityCategory.objects.all()}
+        self.enrollments: dict[int, list[Enrollment]] = {}
+        for e in Enrollment.objects.filter(trainee__in={t.pk for t in self.trainees.values()}):
+            self.enrollments.setdefault(e.trainee_id, []).append(e)
+        self.program_categories = set(
+            ProgramCategory.objects.values_list("program_id", "category_id")
+        )
+
+
+def _parse_row(
+    row: dict[str, str], lookups: _Lookups, today: date
+) -> tuple[Session | None, list[tuple[str, str]]]:
+    errors: list[tuple[str, str]] = []
+    value = {k: (v or "").strip() for k, v in row.items() if k is not None}
+
+    def parsed(field: str, parse: Any, message: str) -> Any:
+        if not value.get(field):
+            return None
+        try:
+            return parse(value[field])
+        except ValueError:
+            errors.append((field, message.format(value[field])))
+            return None
+
+    for field in REQUIRED_COLUMNS:
+        if not value.get(field):
+            errors.append((field, "is required"))
+    trainee = lookups.trainees.get(value.get("trainee", "").lower()) or lookups.trainees.get(
+        value.get("trainee", "")
+    )
+    if value.get("trainee") and trainee is None:
+        errors.append(("trainee", f"no trainee with email or external id {value['trainee']!r}"))
+    day = parsed("date", date.fromisoformat, "{!r} is not a date (YYYY-MM-DD)")
+    start = parsed("start_time", time.fromisoformat, "{!r} is not a time (HH:MM)")
+    minutes = parsed("duration_minutes", int, "{!r} is not a whole number of minutes")
+    group_size = parsed("group_size", int, "{!r} is not a whole number")
+    verified_on = parsed("verified_on", date.fromisoformat, "{!r} is not a date (YYYY-MM-DD)")
+    if minutes is not None and not 1 <= minutes <= MAX_SESSION_MINUTES:
+        errors.append(("duration_minutes", f"must be between 1 and {MAX_SESSION_MINUTES}"))
+    if day is not None and day > today:
+        errors.append(("date", "is in the future"))
+    category = lookups.categories.get(value.get("category", ""))
+    if value.get("category") and category is None:
+        errors.append(("category", f"unknown category {value['category']!r}"))
+    session_format = value.get("format") or SessionFormat.INDIVIDUAL
+    if session_format not in SessionFormat.values:
+        errors.append(("format", f"must be one of {', '.join(SessionFormat.values)}"))
+    if session_format == SessionFormat.GROUP and (group_size is None or group_size < 2):
+        errors.append(("group_size", "group sessions need a group size of at least 2"))
+    if session_format != SessionFormat.GROUP and group_size is not None:
+        errors.append(("group_size", "only group sessions have a group size"))
+    modality = value.get("modality") or SessionModality.IN_PERSON
+    if modality not in SessionModality.values:
+        errors.append(("modality", f"must be one of {', '.join(SessionModality.values)}"))
+    status = value.get("status") or "submitted"
+    if status not in IMPORT_STATUSES:
+        errors.append(("status", f"must be one of {', '.join(IMPORT_STATUSES)}"))
+    provider = None
+    if value.get("provider"):
+        provider = lookups.users.get(value["provider"].lower())
+        if provider is None:
+            errors.append(("provider", f"no user with email {value['provider']!r}"))
+        if value.get("provider_name"):
+            errors.append(("provider_name", "give provider or provider_name, not both"))
+    verifier = None
+    if status == "verified":
+        verifier = lookups.users.get(value.get("verified_by", "").lower())
+        if verifier is None:
+            errors.append(
+                ("verified_by", "a verified session needs the email of a user who countersigned it")
+            )
+        if verified_on is None:
+            errors.append(("verified_on", "a verified session needs the date it was countersigned"))
+    if trainee is not None and day is not None:
+        covering = [
+            e
+            for e in lookups.enrollments.get(trainee.pk, [])
+            if e.start_date <= day <= (e.ended_on or e.expected_end_date)
+        ]
+        if not covering:
+            errors.append(("date", "the trainee has no enrollment covering this date"))
+        elif category is not None and not any(
+            (e.program_id, category.pk) in lookups.program_categories for e in covering
+        ):
+            errors.append(("category", f"none of the trainee's programs uses {category.key!r}"))
+    if errors:
+        return None, errors
+    assert trainee is not None and category is not None and minutes is not None and day is not None
+    stamp = datetime.combine(verified_on, time(12), tzinfo=UTC) if verified_on else None
+    session = Session(
+        trainee=trainee,
+        date=day,
+        start_time=start,
+        duration_minutes=minutes,
+        category=category,
+        format=session_format,
+        group_size=group_size,
+        modality=modality,
+        provider=provider,
+        provider_name=value.get("provider_name", ""),
+        notes=value.get("notes", ""),
+        status=status,
+        submitted_at=stamp or (datetime.now(UTC) if status != "draft" else None),
+        verified_by=verifier,
+        verified_at=stamp if status == "verified" else None,
+    )
+    return session, []
+
+
+def _read_rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and data rows, each with the 1-based file line it starts on (quoted values may
+    span lines, so the csv reader's own position is used). Blank lines are skipped."""
+    reader = csv.reader(io.StringIO(text))
+    header: list[str] = []
+    rows: list[tuple[int, list[str]]] = []
+    previous_end = 0
+    for values in reader:
+        first_line = previous_end + 1
+        previous_end = reader.line_num
+        if not values:
+            continue
+        if not header:
+            header = [v.strip() for v in values]
+        else:
+            rows.append((first_line, values))
+    return header, rows
+
+
+def sessions_import_csv(*, text: str, source: str, today: date) -> ImportResult:
+    """Import sessions from CSV text. All or nothing: any bad row raises InputFileError listing
+    every problem by line and column, and nothing is written."""
+    try:
+        header, raw_rows = _read_rows(text)
+    except csv.Error as exc:
+        raise InputFileError([Problem(source, None, "", f"not valid CSV: {exc}")]) from None
+    problems: list[Problem] = []
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+    if missing:
+        problems.append(Problem(source, 1, "", f"missing column(s): {', '.join(missing)}"))
+    if unknown:
+        problems.append(Problem(source, 1, "", f"unknown column(s): {', '.join(unknown)}"))
+    if problems:
+        raise InputFileError(problems)
+    if not raw_rows:
+        raise InputFileError([Problem(source, None, "", "no rows to import")])
+    rows: list[tuple[int, dict[str, str]]] = []
+    for line, values in raw_rows:
+        if len(values) != len(header):
+            problems.append(
+                Problem(source, line, "", f"{len(values)} values for {len(header)} columns")
+            )
+            continue
+        rows.append((line, dict(zip(header, values, strict=True))))
+    lookups = _Lookups([row for _, row in rows])
+    sessions: list[Session] = []
+    for line, row in rows:
+        session, errors = _parse_row(row, lookups, today)
+        for field, message in errors:
+            problems.append(Problem(source, line, field, message))
+        if session is not None:
+            sessions.append(session)
+    if problems:
+        raise InputFileError(problems)
+    with transaction.atomic():
+        Session.objects.bulk_create(sessions, batch_size=2000)
+        touched = {s.trainee_id for s in sessions}
+        snapshots_refresh(
+            enrollments=Enrollment.objects.filter(trainee_id__in=touched).select_related(
+                "program", "requirement_set"
+            )
+        )
+    return ImportResult(created=len(sessions), trainees=len(touched))
