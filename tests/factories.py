@@ -67,6 +67,7 @@ class InstitutionFactory(DjangoModelFactory):
 class ProgramFactory(DjangoModelFactory):
     class Meta:
         model = Program
+        skip_postgeneration_save = True
 
     institution = factory.SubFactory(InstitutionFactory)
     slug = factory.Sequence(lambda n: f"program-{n}")

@@ -5,11 +5,10 @@ All ranges are inclusive (start, end) date pairs, like leaves and enrollments in
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Literal
 
 from programs.engine.facts import Leave
+from programs.engine.rules import Period
 
-Period = Literal["week", "month"]
 DateRange = tuple[date, date]
 ONE_DAY = timedelta(days=1)
 

@@ -7,7 +7,7 @@ from programs.engine.context import Context
 from programs.engine.facts import SessionFact
 from programs.engine.periods import add_active_days, period_bounds
 from programs.engine.results import Contribution, RequirementResult, StepEffect
-from programs.engine.rules import Cap, CapPerPeriod, CountSource, Multiply, Step, TotalRule
+from programs.engine.rules import Cap, CapPerPeriod, Multiply, Step, TotalRule, Unit
 from programs.engine.status import total_status
 
 
@@ -51,10 +51,15 @@ class StepRunner:
 
 def evaluate_total(rule: TotalRule, context: Context) -> RequirementResult:
     split = context.split(rule.categories, verified_only=rule.verified_only)
-    runners = {source: StepRunner(source.steps, context.week_start) for source in rule.counts}
+    # One runner per counts entry, reached through its categories (the parser keeps them
+    # disjoint), so each entry's caps see only its own sessions.
+    runners: dict[str, StepRunner] = {}
+    for source in rule.counts:
+        runners.update(
+            dict.fromkeys(source.categories, StepRunner(source.steps, context.week_start))
+        )
     explanation = tuple(
-        _contribution(session, rule, _source_of(session, rule), runners)
-        for session in split.eligible
+        _contribution(session, rule.unit, runners[session.category]) for session in split.eligible
     )
     credited = sum(contribution.credited for contribution in explanation)
     expected = expected_by_now(rule.minimum, context)
@@ -82,19 +87,9 @@ def evaluate_total(rule: TotalRule, context: Context) -> RequirementResult:
     )
 
 
-def _source_of(session: SessionFact, rule: TotalRule) -> CountSource:
-    # The parser guarantees each category sits in exactly one counts entry.
-    return next(source for source in rule.counts if session.category in source.categories)
-
-
-def _contribution(
-    session: SessionFact,
-    rule: TotalRule,
-    source: CountSource,
-    runners: dict[CountSource, StepRunner],
-) -> Contribution:
-    value = session.minutes if rule.unit == "hours" else 1
-    credited, effects = runners[source].run(session.date, value)
+def _contribution(session: SessionFact, unit: Unit, runner: StepRunner) -> Contribution:
+    value = session.minutes if unit == "hours" else 1
+    credited, effects = runner.run(session.date, value)
     return Contribution(
         session_id=session.id,
         date=session.date,

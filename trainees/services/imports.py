@@ -26,6 +26,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from programs.definitions.errors import InputFileError, Problem
@@ -239,7 +240,10 @@ def sessions_import_csv(*, text: str, source: str, today: date) -> ImportResult:
     if problems:
         raise InputFileError(problems)
     with transaction.atomic():
-        Session.objects.bulk_create(sessions, batch_size=2000)
+        # With history rows, like every other change to a session.
+        bulk_create_with_history(
+            sessions, Session, batch_size=2000, default_change_reason="imported"
+        )
         touched = {s.trainee_id for s in sessions}
         snapshots_refresh(
             enrollments=Enrollment.objects.filter(trainee_id__in=touched).select_related(

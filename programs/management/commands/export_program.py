@@ -10,6 +10,13 @@ from programs.models import RequirementSet
 class Command(BaseCommand):
     help = "Write a program's requirement set (latest, or --version N) back as a program file."
 
+    def add_base_argument(self, parser: CommandParser, *args: Any, **kwargs: Any) -> None:
+        # Django gives every command a --version (its own version); ours selects a requirement
+        # set, and argparse refuses two options with one name, so the built-in one is dropped.
+        if "--version" in args:
+            return
+        super().add_base_argument(parser, *args, **kwargs)
+
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug")
         parser.add_argument(

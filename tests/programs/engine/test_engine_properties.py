@@ -110,31 +110,37 @@ def rule_set(*rules, week_start=0):
     )
 
 
-every_kind = st.builds(
-    lambda steps, unit, verified_only, period, min_sessions, min_minutes, per, week_start: rule_set(
-        total_rule(steps, unit, verified_only),
-        CadenceRule(
-            "cadence",
-            "Cadence",
-            frozenset({"a", "d"}),
-            period,
-            min_sessions,
-            min_minutes,
-            2,
-            verified_only,
-        ),
-        RatioRule("ratio", "Ratio", frozenset({"d"}), frozenset({"a", "b"}), per, verified_only),
-        week_start=week_start,
-    ),
-    st.lists(any_step, max_size=3),
-    st.sampled_from(("hours", "sessions")),
-    st.booleans(),
-    periods,
-    st.none() | st.integers(1, 3),
-    st.integers(1, 200),
-    st.fractions(min_value=Fraction(1, 2), max_value=10, max_denominator=4),
-    st.integers(0, 6),
-)
+@st.composite
+def rule_sets(draw):
+    """One rule of each kind; the total on categories a, b (steps) and c (self-reported)."""
+    verified_only = draw(st.booleans())
+    total = total_rule(
+        draw(st.lists(any_step, max_size=3)),
+        draw(st.sampled_from(("hours", "sessions"))),
+        verified_only,
+    )
+    cadence = CadenceRule(
+        key="cadence",
+        name="Cadence",
+        categories=frozenset({"a", "d"}),
+        period=draw(periods),
+        min_sessions=draw(st.none() | st.integers(1, 3)),
+        min_minutes=draw(st.integers(1, 200)),
+        allowed_misses=2,
+        verified_only=verified_only,
+    )
+    ratio = RatioRule(
+        key="ratio",
+        name="Ratio",
+        categories=frozenset({"d"}),
+        per_categories=frozenset({"a", "b"}),
+        per=draw(st.fractions(min_value=Fraction(1, 2), max_value=10, max_denominator=4)),
+        verified_only=verified_only,
+    )
+    return rule_set(total, cadence, ratio, week_start=draw(st.integers(0, 6)))
+
+
+every_kind = rule_sets()
 
 
 def source_contributions(result, categories=frozenset({"a", "b"})):
