@@ -225,7 +225,7 @@ def _parse_requirement(raw: Mapping[str, object], index: int) -> Rule:
             key=key,
             name=name,
             unit=unit,
-            minimum=_amount(raw.get("minimum"), unit, f"{where}: minimum"),
+            minimum=_amount(raw.get("minimum"), unit, f"{where}: minimum", positive=True),
             counts=_parse_counts(raw.get("counts"), unit, where),
             verified_only=verified_only,
             advisory=advisory,
@@ -259,9 +259,11 @@ def _parse_cadence(
     where = f"requirement {key!r}"
     min_sessions = min_minutes = None
     if raw.get("min_sessions") is not None:
-        min_sessions = _amount(raw["min_sessions"], "sessions", f"{where}: min_sessions")
+        min_sessions = _amount(
+            raw["min_sessions"], "sessions", f"{where}: min_sessions", positive=True
+        )
     if raw.get("min_hours") is not None:
-        min_minutes = _amount(raw["min_hours"], "hours", f"{where}: min_hours")
+        min_minutes = _amount(raw["min_hours"], "hours", f"{where}: min_hours", positive=True)
     if min_sessions is None and min_minutes is None:
         raise RuleDefinitionError(f"{where}: min_sessions: give min_sessions and/or min_hours")
     allowed_misses = whole_number(raw.get("allowed_misses", 0), f"{where}: allowed_misses")
@@ -333,9 +335,10 @@ def _parse_step(raw: object, unit: Unit, where: str) -> Step:
     raise RuleDefinitionError(f"{where}: unknown step {name!r}")
 
 
-def _amount(value: object, unit: Unit, where: str) -> int:
+def _amount(value: object, unit: Unit, where: str, *, positive: bool = False) -> int:
+    """A whole amount in the rule's unit; caps may be 0 (the schema allows it: credits nothing)."""
     amount = hours_to_minutes(value, where) if unit == "hours" else whole_number(value, where)
-    if amount <= 0:
+    if positive and amount == 0:
         raise RuleDefinitionError(f"{where}: must be positive, got {value!r}")
     return amount
 

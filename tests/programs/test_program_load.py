@@ -20,7 +20,6 @@ from trainees.services.enrollments import enrollment_create
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "programs" / "demo"
 DEMO_NAMES = ["harbour-analytic.yaml", "northbridge-counselling.yaml", "riverside-mft.yaml"]
-RIVERSIDE = DEMO_DIR / "riverside-mft.yaml"
 
 SMALL = """\
 format: 1
@@ -213,14 +212,31 @@ def test_category_settings_follow_the_latest_file(db):
     # given a loaded program using two categories
     first = load_text(SMALL)
 
-    # when the next file makes therapy self-reported and drops nothing
-    load_text(SMALL.replace("verification: attestation", "verification: self_report"))
+    # when the next file makes therapy self-reported and adds individual supervision
+    load_text(
+        SMALL.replace("verification: attestation", "verification: self_report").replace(
+            "[client_individual]", "[client_individual, supervision_individual]"
+        )
+    )
 
     # then the program's settings mirror the file
     assert category_settings(first.program) == {
         ("personal_therapy", True, "self_report"),
         ("client_individual", False, "countersign"),
+        ("supervision_individual", False, "countersign"),
     }
+
+
+def test_a_category_the_latest_file_no_longer_uses_loses_its_settings(db):
+    first = load_text(SMALL)
+    without_therapy = SMALL[: SMALL.index("  - key: therapy\n")].replace(
+        "  - key: personal_therapy\n    verification: attestation\n", ""
+    )
+
+    load_text(without_therapy)
+
+    assert category_settings(first.program) == {("client_individual", False, "countersign")}
+    assert RequirementSet.objects.filter(program=first.program).count() == 2
 
 
 def test_dry_run_changes_nothing_but_reports_what_a_load_would_do(db, program_rows):

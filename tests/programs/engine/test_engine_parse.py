@@ -149,6 +149,17 @@ def test_hour_amounts_become_whole_minutes(program_document_factory, hours, minu
     assert rules.rules[0].minimum == minutes
 
 
+def test_description_is_accepted_and_zero_caps_credit_nothing(program_document_factory):
+    steps = [{"cap": 0}, {"multiply": {"factor": 2, "input_cap": 0}}]
+    requirement = total(
+        description="Read by people only.", counts=[{"categories": ["c"], "steps": steps}]
+    )
+
+    [rule] = parse_requirement_set(program_document_factory(requirement)).rules
+
+    assert rule.counts[0].steps == (Cap(0), Multiply(2, 0))
+
+
 def test_session_amounts_stay_counts(program_document_factory):
     steps = [
         {"cap_per_period": {"period": "month", "amount": 4}},
@@ -263,6 +274,11 @@ RATIO = {"key": "k", "kind": "ratio", "categories": ["s"], "per_categories": ["c
             "requirement 'k': minimum: expected a whole number, got 2.5",
         ),
         ([total(minimum=0)], "requirement 'k': minimum: must be positive, got 0"),
+        ([total(minimum=-1)], "requirement 'k': minimum: must not be negative, got -1"),
+        (
+            [{**CADENCE, "min_sessions": 0}],
+            "requirement 'k': min_sessions: must be positive, got 0",
+        ),
         ([total(minimum=True)], "requirement 'k': minimum: expected a number, got True"),
         ([total(minimum="500")], "requirement 'k': minimum: expected a number, got '500'"),
         ([total(unit="days")], "requirement 'k': unit: 'days' is not hours or sessions"),
