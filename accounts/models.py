@@ -1,3 +1,4 @@
+from datetime import datetime
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -58,3 +59,86 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class ApiScope(models.TextChoices):
+    PROGRAMS_READ = "programs:read", "Read programs, requirement sets and cohorts"
+    PROGRAMS_WRITE = "programs:write", "Upload new requirement-set versions"
+    ENROLLMENTS_READ = "enrollments:read", "Read trainees, enrollments, leaves and assignments"
+    ENROLLMENTS_WRITE = "enrollments:write", "Create and change enrollments, leaves and assignments"
+    SESSIONS_READ = "sessions:read", "Read sessions (never private details)"
+    REPORTS_READ = "reports:read", "Read compliance and program reports"
+    WEBHOOKS_MANAGE = "webhooks:manage", "Manage webhook subscriptions"
+
+
+class ApiKey(models.Model):
+    """A credential for an institutional system: one institution, explicit scopes, expiring.
+
+    Only a SHA-256 digest of the key is stored. The key carries 256 bits of randomness, so a fast
+    digest is enough (a slow password hash defends low-entropy secrets, which this is not), and it
+    keeps authentication to a single indexed lookup.
+    """
+
+    institution = models.ForeignKey(
+        "programs.Institution", on_delete=models.CASCADE, related_name="api_keys"
+    )
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, unique=True)
+    digest = models.CharField(max_length=64)
+    scopes = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["institution", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    # DRF and our scope checks ask any principal these questions.
+    is_authenticated = True
+    is_anonymous = False
+    is_staff = False
+    is_superuser = False
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
+
+class PersonalToken(models.Model):
+    """A token with which a person (usually a trainee) uses the API from another tool, as themself."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="personal_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, unique=True)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["user", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+def history_user(instance: Any = None, request: Any = None, **kwargs: Any) -> User | None:
+    """Who made a change, for the history tables: a person, never an API key (keys are recorded
+    in the change reason instead, since the history's user column points at people)."""
+    if request is None:
+        return None
+    user = getattr(request, "user", None)
+    return user if isinstance(user, User) else None

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_filters",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "simple_history",
     "django_htmx",
@@ -104,15 +105,38 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "api.authentication.ApiKeyAuthentication",
+        "api.authentication.PersonalTokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "api.permissions.IsAuthenticatedPrincipal",
+        "api.permissions.ApiKeyScopes",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.v1.base.ApiKeyRateThrottle",
+        "api.v1.base.PersonRateThrottle",
+        "api.v1.base.AnonymousRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_key": env_str("API_RATE_API_KEY", "1200/min"),
+        "user": env_str("API_RATE_USER", "600/min"),
+        "anon": env_str("API_RATE_ANON", "60/min"),
+    },
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Countersign API",
     "DESCRIPTION": "Training requirements of trainee therapists: enrollments, sessions, compliance.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
 }
 
 # Celery. The broker only carries "do this now" nudges; what is due is always derived from the

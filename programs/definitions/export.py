@@ -2,6 +2,7 @@ from typing import Any
 
 import yaml
 
+from programs.definitions.program_file import canonicalize
 from programs.models import RequirementSet
 
 
@@ -22,8 +23,13 @@ def requirement_set_to_yaml(requirement_set: RequirementSet) -> str:
         f"# {requirement_set.program.name}: requirement set version {requirement_set.version}\n"
         "# Format: see docs/program-format.md\n"
     )
+    definition = requirement_set.definition
+    # PostgreSQL's jsonb does not keep key order. The stored document is canonical already, so
+    # canonicalizing it again changes no value and restores the documented order; every
+    # category it lists is known, so none gains a name it did not have.
+    known = {category["key"]: category["key"] for category in definition["categories"]}
     body = yaml.dump(
-        requirement_set.definition,
+        canonicalize(definition, known),
         Dumper=_Dumper,
         sort_keys=False,
         allow_unicode=True,

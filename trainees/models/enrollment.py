@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from accounts.models import history_user
 from programs.models import ActivityCategory, Program, RequirementSet
 
 
@@ -74,7 +75,7 @@ class Enrollment(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     ended_on = models.DateField(null=True, blank=True, help_text="Completion or withdrawal date.")
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["program", "trainee"]
@@ -111,7 +112,7 @@ class LeaveOfAbsence(models.Model):
     end_date = models.DateField(help_text="Last day of the leave (inclusive).")
     reason = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["enrollment", "start_date"]
@@ -140,7 +141,7 @@ class SupervisorAssignment(models.Model):
         blank=True,
         help_text="Categories this supervisor is responsible for; empty means all.",
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["enrollment", "starts_on"]

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from accounts.models import history_user
 from programs.models import ActivityCategory
 from trainees.models.enrollment import Trainee
 
@@ -88,7 +89,7 @@ class Session(models.Model):
     withdrawal_reason = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], get_user=history_user)
 
     objects = SessionQuerySet.as_manager()
 
@@ -100,7 +101,9 @@ class Session(models.Model):
                 name="session_duration_1_to_720_minutes",
             ),
             models.CheckConstraint(
-                condition=Q(format="group", group_size__gte=2)
+                # IS NOT NULL spelled out: for a missing size `group_size >= 2` is NULL, not
+                # false, and a CHECK whose condition is NULL lets the row through.
+                condition=Q(format="group", group_size__isnull=False, group_size__gte=2)
                 | (~Q(format="group") & Q(group_size__isnull=True)),
                 name="session_group_size_iff_group",
             ),

@@ -22,6 +22,7 @@ LEAVE_END_BEFORE_START = "A leave cannot end before it starts."
 NOT_OPEN = "Only active or on-leave enrollments can be changed this way."
 ENDED_BEFORE_START = "An enrollment cannot end before it started."
 SAME_VERSION = "The enrollment is already on this requirement-set version."
+EXTERNAL_ID_TAKEN = "Another trainee already has this external id."
 ASSIGNMENT_END_BEFORE_START = "An assignment cannot end before it starts."
 
 
@@ -33,6 +34,28 @@ def trainee_create(*, email: str, full_name: str = "", external_id: str | None =
         trainee.full_clean()
         trainee.save()
     return trainee
+
+
+def trainee_get_or_create(
+    *, email: str, full_name: str = "", external_id: str | None = None
+) -> Trainee:
+    """The trainee with this email, creating the user and/or trainee as needed.
+
+    An existing trainee keeps their name and external id; a clash of external ids is an error.
+    """
+    with transaction.atomic():
+        trainee = Trainee.objects.filter(user__email__iexact=email).select_related("user").first()
+        if trainee is not None:
+            return trainee
+        if external_id and Trainee.objects.filter(external_id=external_id).exists():
+            raise ValidationError({"trainee_external_id": [EXTERNAL_ID_TAKEN]})
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            return trainee_create(email=email, full_name=full_name, external_id=external_id)
+        trainee = Trainee(user=user, external_id=external_id or None)
+        trainee.full_clean()
+        trainee.save()
+        return trainee
 
 
 def enrollment_create(
@@ -161,3 +184,31 @@ def supervisor_assign(
     assignment.full_clean()
     assignment.save()
     return assignment
+
+
+def enrollment_update(
+    *,
+    enrollment: Enrollment,
+    expected_end_date: date | None = None,
+    cohort: Cohort | None = None,
+    clear_cohort: bool = False,
+) -> Enrollment:
+    """Change an open enrollment's expected end date or cohort (recorded in its history)."""
+    with transaction.atomic():
+        current = _lock(enrollment)
+        if current.status not in Enrollment.OPEN_STATUSES:
+            raise ValidationError(NOT_OPEN)
+        if expected_end_date is not None:
+            if expected_end_date <= current.start_date:
+                raise ValidationError({"expected_end_date": [END_BEFORE_START]})
+            current.expected_end_date = expected_end_date
+        if cohort is not None:
+            if cohort.program_id != current.program_id:
+                raise ValidationError({"cohort": [WRONG_PROGRAM_COHORT]})
+            current.cohort = cohort
+        elif clear_cohort:
+            current.cohort = None
+        current._change_reason = "updated"  # type: ignore[attr-defined]
+        current.save()
+        snapshots_refresh(enrollments=[current])
+    return current

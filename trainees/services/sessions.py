@@ -207,6 +207,9 @@ def session_submit(*, session: Session, actor: User) -> Session:
 
 def supervisor_may_countersign(*, supervisor: User, session: Session) -> bool:
     """The provider of the session, or a supervisor assigned to the trainee on that date for it."""
+    # Never the trainee: naming oneself as provider must not let anyone verify their own hours.
+    if supervisor.pk == session.trainee.user_id:
+        return False
     if session.provider_id == supervisor.pk:
         return True
     assignments = SupervisorAssignment.objects.filter(

@@ -1,6 +1,5 @@
 import csv
 import json
-import sys
 from datetime import date
 from typing import Any
 
@@ -87,6 +86,6 @@ class Command(BaseCommand):
         }
         missing = [e for e in batch if e.pk not in stored]
         if missing:
-            sys.stderr.write(f"{len(missing)} enrollment(s) had no snapshot; computed now.\n")
+            self.stderr.write(f"{len(missing)} enrollment(s) had no snapshot; computed now.")
             stored.update(enrollments_compliance(enrollments=missing))
         return stored

@@ -1,0 +1,307 @@
+"""Input and output serializers. Inputs validate shapes; rules live in the services."""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import User
+from programs.models import ActivityCategory, Institution, Program, RequirementSet
+from trainees.models import (
+    Cohort,
+    Enrollment,
+    LeaveOfAbsence,
+    Session,
+    SessionFormat,
+    SessionModality,
+    SupervisorAssignment,
+    Trainee,
+)
+from trainees.models.session import MAX_SESSION_MINUTES
+
+PRIVATE_FIELDS = ("provider_name", "notes")
+
+
+class InstitutionOut(serializers.ModelSerializer[Institution]):
+    class Meta:
+        model = Institution
+        fields = ["slug", "name"]
+
+
+class ProgramOut(serializers.ModelSerializer[Program]):
+    institution: serializers.SlugRelatedField[Institution] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    week_start = serializers.SerializerMethodField()
+    latest_version = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Program
+        fields = ["slug", "name", "institution", "time_zone", "week_start", "latest_version"]
+
+    def get_week_start(self, program: Program) -> str:
+        return ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"][
+            program.week_start
+        ]
+
+    def get_latest_version(self, program: Program) -> int | None:
+        return getattr(program, "latest_version", None)
+
+
+class RequirementSetOut(serializers.ModelSerializer[RequirementSet]):
+    program: serializers.SlugRelatedField[Program] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+
+    class Meta:
+        model = RequirementSet
+        fields = ["program", "version", "checksum", "created_at", "definition"]
+
+
+class RequirementSetUpload(serializers.Serializer[Any]):
+    content = serializers.CharField(
+        help_text="The program file (YAML) as text.", max_length=1_000_000
+    )
+    dry_run = serializers.BooleanField(default=False)
+
+
+class RequirementSetUploadOut(serializers.Serializer[Any]):
+    program = serializers.CharField()
+    version = serializers.IntegerField()
+    created_version = serializers.BooleanField()
+    dry_run = serializers.BooleanField()
+
+
+class CohortOut(serializers.ModelSerializer[Cohort]):
+    program: serializers.SlugRelatedField[Program] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+
+    class Meta:
+        model = Cohort
+        fields = ["slug", "name", "program", "starts_on"]
+
+
+class TraineeOut(serializers.ModelSerializer[Trainee]):
+    email = serializers.EmailField(source="user.email", read_only=True)
+    full_name = serializers.CharField(source="user.full_name", read_only=True)
+
+    class Meta:
+        model = Trainee
+        fields = ["id", "external_id", "email", "full_name"]
+
+
+class LeaveOut(serializers.ModelSerializer[LeaveOfAbsence]):
+    class Meta:
+        model = LeaveOfAbsence
+        fields = ["id", "start_date", "end_date", "reason"]
+
+
+class LeaveIn(serializers.Serializer[Any]):
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    reason = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
+
+
+class AssignmentOut(serializers.ModelSerializer[SupervisorAssignment]):
+    supervisor = serializers.EmailField(source="supervisor.email", read_only=True)
+
+    class Meta:
+        model = SupervisorAssignment
+        fields = ["id", "supervisor", "starts_on", "ends_on"]
+
+
+class AssignmentIn(serializers.Serializer[Any]):
+    supervisor = serializers.EmailField()
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class EnrollmentOut(serializers.ModelSerializer[Enrollment]):
+    trainee = TraineeOut(read_only=True)
+    program: serializers.SlugRelatedField[Program] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    cohort: serializers.SlugRelatedField[Cohort] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    requirement_set_version = serializers.IntegerField(
+        source="requirement_set.version", read_only=True
+    )
+    compliance_status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Enrollment
+        fields = [
+            "id",
+            "trainee",
+            "program",
+            "cohort",
+            "requirement_set_version",
+            "start_date",
+            "expected_end_date",
+            "status",
+            "ended_on",
+            "compliance_status",
+        ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_compliance_status(self, enrollment: Enrollment) -> str | None:
+        snapshot = getattr(enrollment, "snapshot", None)
+        return snapshot.status if snapshot is not None else None
+
+
+class EnrollmentIn(serializers.Serializer[Any]):
+    trainee_email = serializers.EmailField(help_text="An existing trainee, or a new one to create.")
+    trainee_full_name = serializers.CharField(
+        max_length=200, required=False, default="", allow_blank=True
+    )
+    trainee_external_id = serializers.CharField(
+        max_length=100, required=False, allow_null=True, default=None
+    )
+    program = serializers.SlugField()
+    cohort = serializers.SlugField(required=False, allow_null=True, default=None)
+    start_date = serializers.DateField()
+    expected_end_date = serializers.DateField()
+
+
+class EnrollmentPatch(serializers.Serializer[Any]):
+    expected_end_date = serializers.DateField(required=False)
+    cohort = serializers.SlugField(required=False, allow_null=True)
+
+
+class EndEnrollmentIn(serializers.Serializer[Any]):
+    on = serializers.DateField()
+    reason = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
+
+
+class SessionOut(serializers.ModelSerializer[Session]):
+    """`provider_name` and `notes` are returned only to the trainee who logged the session; for
+    everyone else they are null. Sessions in categories a program marks private are not listed to
+    anyone but the trainee (staff see their totals through compliance)."""
+
+    category: serializers.SlugRelatedField[ActivityCategory] = serializers.SlugRelatedField(
+        slug_field="key", read_only=True
+    )
+    provider = serializers.EmailField(source="provider.email", read_only=True, allow_null=True)
+    verified_by = serializers.EmailField(
+        source="verified_by.email", read_only=True, allow_null=True
+    )
+    withdrawn = serializers.BooleanField(source="is_withdrawn", read_only=True)
+    provider_name = serializers.CharField(read_only=True, allow_null=True)
+    notes = serializers.CharField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Session
+        fields = [
+            "id",
+            "trainee",
+            "date",
+            "start_time",
+            "duration_minutes",
+            "category",
+            "format",
+            "group_size",
+            "modality",
+            "provider",
+            "provider_name",
+            "notes",
+            "status",
+            "submitted_at",
+            "verified_by",
+            "verified_at",
+            "rejection_reason",
+            "withdrawn",
+            "withdrawn_at",
+            "created_at",
+            "updated_at",
+        ]
+
+    def to_representation(self, instance: Session) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        viewer = self.context.get("viewer")
+        if not (isinstance(viewer, User) and instance.trainee.user_id == viewer.pk):
+            for field in PRIVATE_FIELDS:
+                data[field] = None
+        return data
+
+
+class SessionIn(serializers.Serializer[Any]):
+    date = serializers.DateField()
+    start_time = serializers.TimeField(required=False, allow_null=True, default=None)
+    duration_minutes = serializers.IntegerField(min_value=1, max_value=MAX_SESSION_MINUTES)
+    category = serializers.SlugRelatedField(
+        slug_field="key", queryset=ActivityCategory.objects.all()
+    )
+    format = serializers.ChoiceField(choices=SessionFormat.choices, default="individual")
+    group_size = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=2, max_value=500
+    )
+    modality = serializers.ChoiceField(choices=SessionModality.choices, default="in_person")
+    provider = serializers.EmailField(required=False, allow_null=True, default=None)
+    provider_name = serializers.CharField(
+        max_length=200, required=False, default="", allow_blank=True
+    )
+    notes = serializers.CharField(max_length=10_000, required=False, default="", allow_blank=True)
+    submit = serializers.BooleanField(
+        default=False, help_text="Submit for countersigning right away."
+    )
+
+
+class SessionPatch(serializers.Serializer[Any]):
+    date = serializers.DateField(required=False)
+    start_time = serializers.TimeField(required=False, allow_null=True)
+    duration_minutes = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_SESSION_MINUTES
+    )
+    category = serializers.SlugRelatedField(
+        slug_field="key", queryset=ActivityCategory.objects.all(), required=False
+    )
+    format = serializers.ChoiceField(choices=SessionFormat.choices, required=False)
+    group_size = serializers.IntegerField(
+        required=False, allow_null=True, min_value=2, max_value=500
+    )
+    modality = serializers.ChoiceField(choices=SessionModality.choices, required=False)
+    provider_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    notes = serializers.CharField(max_length=10_000, required=False, allow_blank=True)
+
+
+class ReasonIn(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=1000, required=False, default="", allow_blank=True)
+
+
+class RejectIn(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=1000, help_text="Why; shown to the trainee.")
+
+
+class RequirementRow(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    status = serializers.CharField()
+    unit = serializers.CharField()
+    required = serializers.IntegerField()  # type: ignore[assignment]
+    credited = serializers.IntegerField()
+    expected_by_now = serializers.IntegerField()
+    projected_completion = serializers.DateField(allow_null=True)
+    advisory = serializers.BooleanField()
+
+
+class ReportRow(serializers.Serializer[Any]):
+    enrollment = serializers.IntegerField()
+    trainee = serializers.IntegerField()
+    external_id = serializers.CharField(allow_null=True)
+    full_name = serializers.CharField()
+    cohort = serializers.CharField(allow_null=True)
+    enrollment_status = serializers.CharField()
+    status = serializers.CharField(help_text="Overall compliance status.")
+    as_of = serializers.DateField()
+    requirements = RequirementRow(many=True)
+
+
+class ComplianceOut(serializers.Serializer[Any]):
+    """The engine's result with its explanation (see docs/program-format.md)."""
+
+    enrollment_id = serializers.IntegerField()
+    as_of = serializers.DateField()
+    status = serializers.CharField()
+    requirements = serializers.ListField(child=serializers.DictField())

@@ -1,0 +1,139 @@
+"""Who may see what: one authorization model for pages, exports and the API. Deny by default.
+
+Every list and detail starts from one of these querysets, *before* any filtering, so an object
+outside the caller's scope is simply not found (404), never "forbidden" (which would confirm it
+exists).
+
+Principals:
+- site staff (is_staff): everything except private details;
+- a director or coordinator: enrollments, trainees and sessions of their programs;
+- a supervisor: the enrollments they are assigned to, and those trainees' sessions in the
+  categories they are responsible for (all non-private ones when the assignment lists none), plus
+  sessions they provided;
+- a trainee: their own records, including private details;
+- an API key: its institution's programs (scopes are checked by the API views).
+
+Private details (provider, notes) of categories a trainee's program marks private never leave the
+trainee's own views: staff-facing session lists leave those sessions out entirely and show only
+totals and verification status through compliance.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from accounts.models import ApiKey, User
+from programs.models import Program, ProgramCategory, ProgramRole
+from trainees.models import Enrollment, Session, SupervisorAssignment, Trainee
+
+Principal = User | ApiKey
+MANAGING_ROLES = (ProgramRole.Role.DIRECTOR, ProgramRole.Role.COORDINATOR)
+
+
+def managed_program_ids(user: User) -> QuerySet[ProgramRole, int]:
+    return ProgramRole.objects.filter(user=user, role__in=MANAGING_ROLES).values_list(
+        "program_id", flat=True
+    )
+
+
+def programs_visible_to(principal: Principal) -> QuerySet[Program]:
+    programs = Program.objects.select_related("institution")
+    if isinstance(principal, ApiKey):
+        return programs.filter(institution_id=principal.institution_id)
+    if not principal.is_authenticated:
+        return programs.none()
+    if principal.is_staff:
+        return programs
+    return programs.filter(
+        Q(roles__user=principal) | Q(enrollments__trainee__user=principal)
+    ).distinct()
+
+
+def programs_managed_by(principal: Principal) -> QuerySet[Program]:
+    """Programs whose enrollments the principal may change."""
+    programs = Program.objects.select_related("institution")
+    if isinstance(principal, ApiKey):
+        return programs.filter(institution_id=principal.institution_id)
+    if not principal.is_authenticated:
+        return programs.none()
+    if principal.is_staff:
+        return programs
+    return programs.filter(pk__in=managed_program_ids(principal))
+
+
+def enrollments_visible_to(principal: Principal) -> QuerySet[Enrollment]:
+    enrollments = Enrollment.objects.all()
+    if isinstance(principal, ApiKey):
+        return enrollments.filter(program__institution_id=principal.institution_id)
+    if not principal.is_authenticated:
+        return enrollments.none()
+    if principal.is_staff:
+        return enrollments
+    supervised = SupervisorAssignment.objects.filter(
+        supervisor=principal, enrollment=OuterRef("pk")
+    )
+    return enrollments.filter(
+        Q(trainee__user=principal)
+        | Q(program_id__in=managed_program_ids(principal))
+        | Exists(supervised)
+    )
+
+
+def trainees_visible_to(principal: Principal) -> QuerySet[Trainee]:
+    return Trainee.objects.filter(
+        Exists(enrollments_visible_to(principal).filter(trainee_id=OuterRef("pk")))
+    )
+
+
+def _private_to_trainee() -> Exists:
+    """The session's category is private in a program the trainee is enrolled in."""
+    return Exists(
+        ProgramCategory.objects.filter(
+            private=True,
+            category_id=OuterRef("category_id"),
+            program__enrollments__trainee_id=OuterRef("trainee_id"),
+        )
+    )
+
+
+def sessions_visible_to(principal: Principal) -> QuerySet[Session]:
+    """Sessions the principal may list. For anyone but the trainee, private categories are out."""
+    sessions = Session.objects.all()
+    if isinstance(principal, ApiKey):
+        in_institution = Enrollment.objects.filter(
+            trainee_id=OuterRef("trainee_id"), program__institution_id=principal.institution_id
+        )
+        return sessions.filter(Exists(in_institution)).exclude(_private_to_trainee())
+    if not principal.is_authenticated:
+        return sessions.none()
+    own = Q(trainee__user=principal)
+    if principal.is_staff:
+        return sessions.filter(own | ~_private_to_trainee())
+    managed = Enrollment.objects.filter(
+        trainee_id=OuterRef("trainee_id"), program_id__in=managed_program_ids(principal)
+    )
+    responsible = SupervisorAssignment.objects.filter(
+        supervisor=principal, enrollment__trainee_id=OuterRef("trainee_id")
+    ).filter(Q(categories__isnull=True) | Q(categories=OuterRef("category_id")))
+    staff_view = (
+        Exists(managed) | Exists(responsible) | Q(provider=principal)
+    ) & ~_private_to_trainee()
+    return sessions.filter(own | staff_view)
+
+
+def may_see_private_details(principal: Principal, session: Session) -> bool:
+    """Private details belong to the trainee alone: not staff, not the program, not a key."""
+    return (
+        isinstance(principal, User)
+        and principal.is_authenticated
+        and session.trainee.user_id == principal.pk
+    )
+
+
+def private_category_ids(*, trainee_ids: list[int]) -> dict[int, set[int]]:
+    """For each trainee, the categories private in any of their programs (one query)."""
+    result: dict[int, set[int]] = {t: set() for t in trainee_ids}
+    rows = ProgramCategory.objects.filter(
+        private=True, program__enrollments__trainee_id__in=trainee_ids
+    ).values_list("program__enrollments__trainee_id", "category_id")
+    for trainee_id, category_id in rows:
+        result[trainee_id].add(category_id)
+    return result
