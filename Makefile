@@ -36,6 +36,10 @@ format: install
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
+# Needs PostgreSQL on 127.0.0.1:5432 (see README, Performance). The dataset is built once and reused.
+bench: install
+	$(PY) -m bench.run $(BENCH_ARGS)
+
 worker: install
 	$(PY) -m celery -A config worker --loglevel=INFO
 

@@ -3,6 +3,7 @@
     {"error": {"status": 400, "code": "invalid", "message": "...", "fields": {"field": ["..."]}}}
 
 `fields` is present for validation errors and maps each field (or "non_field_errors") to messages.
+A missing or bad credential is a 401 with a `WWW-Authenticate` challenge naming both schemes.
 """
 
 from typing import Any
@@ -12,7 +13,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
+
+AUTH_CHALLENGE = 'Api-Key realm="api", Bearer realm="api"'
 
 
 def _fields(detail: Any) -> dict[str, Any]:
@@ -41,12 +43,22 @@ def _from_django_validation(exc: DjangoValidationError) -> exceptions.Validation
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    # Imported here, not at the top: rest_framework.views loads the throttle classes named in
+    # settings, and they import this module (PreconditionFailed): importing api.errors first
+    # would otherwise be a circular import.
+    from rest_framework.views import exception_handler
+
     if isinstance(exc, DjangoValidationError):
         exc = _from_django_validation(exc)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        # DRF takes the challenge from the first authenticator, session auth, which has none, and
+        # then downgrades to 403; API callers need a 401 telling them which credentials to send.
+        exc.status_code = status.HTTP_401_UNAUTHORIZED
+        exc.auth_header = AUTH_CHALLENGE  # type: ignore[attr-defined]
     response = exception_handler(exc, context)
     if response is None:
         return None

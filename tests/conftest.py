@@ -94,7 +94,13 @@ def api_client():
 @pytest.fixture
 def program_rows(db):
     """A callable counting the rows loading a program file can write, to assert nothing changed."""
-    from programs.models import ActivityCategory, Institution, Program, ProgramCategory, RequirementSet
+    from programs.models import (
+        ActivityCategory,
+        Institution,
+        Program,
+        ProgramCategory,
+        RequirementSet,
+    )
 
     def count() -> dict[str, int]:
         models = (Institution, Program, ProgramCategory, RequirementSet, ActivityCategory)
@@ -113,3 +119,41 @@ def program_file(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture
+def api_key(program):
+    """An API key of `program`'s institution with every scope. `.raw` is the secret to send."""
+    from accounts.models import ApiScope
+    from accounts.services import api_key_create
+
+    key, issued = api_key_create(
+        institution=program.institution, name="Student records", scopes=list(ApiScope.values)
+    )
+    key.raw = issued.raw
+    return key
+
+
+@pytest.fixture
+def other_api_key(other_program):
+    """An API key of `other_program`'s institution with every scope. `.raw` is the secret."""
+    from accounts.models import ApiScope
+    from accounts.services import api_key_create
+
+    key, issued = api_key_create(
+        institution=other_program.institution,
+        name="Elsewhere records",
+        scopes=list(ApiScope.values),
+    )
+    key.raw = issued.raw
+    return key
+
+
+@pytest.fixture
+def personal_token(trainee):
+    """A personal token of `trainee`'s user. `.raw` is the secret to send as a Bearer token."""
+    from accounts.services import personal_token_create
+
+    token, issued = personal_token_create(user=trainee.user, name="Logging app")
+    token.raw = issued.raw
+    return token

@@ -52,8 +52,10 @@ class EnrollmentFilter(filters.FilterSet):
 
 
 def _visible(request: Request) -> QuerySet[Enrollment]:
-    return enrollments_visible_to(principal_of(request)).select_related(
-        "trainee__user", "program", "cohort", "requirement_set", "snapshot"
+    return (
+        enrollments_visible_to(principal_of(request))
+        .select_related("trainee__user", "program", "cohort", "requirement_set", "snapshot")
+        .defer("snapshot__result", "requirement_set__definition")
     )
 
 
@@ -90,6 +92,9 @@ class EnrollmentListCreate(generics.ListAPIView[Enrollment]):
 
     serializer_class = s.EnrollmentOut
     pagination_class = EnrollmentCursor
+    # No default filter backend is configured, so the view names it: without it the filterset
+    # is silently ignored.
+    filter_backends = [filters.DjangoFilterBackend]
     filterset_class = EnrollmentFilter
     required_scopes = {"GET": "enrollments:read", "POST": "enrollments:write"}
 
@@ -260,7 +265,8 @@ class AssignmentListCreate(APIView):
 class EnrollmentCompliance(APIView):
     """Compliance with its explanation: every credited minute tied to sessions and rules.
 
-    Without `as_of`, the stored snapshot when it is current; with `as_of`, computed on demand.
+    Computed for the request (as of today in the program's time zone, or `as_of`): stored
+    snapshots keep only the figures, and the explanation is cheap to rebuild for one enrollment.
     """
 
     required_scopes = {"GET": "reports:read"}
@@ -282,15 +288,7 @@ class EnrollmentCompliance(APIView):
                 raise serializers.ValidationError(
                     {"as_of": ["Use a date as YYYY-MM-DD."]}
                 ) from None
-        snapshot = getattr(enrollment, "snapshot", None)
         today = program_today(program=enrollment.program)
-        if (
-            as_of is None
-            and snapshot is not None
-            and snapshot.as_of == today
-            and snapshot.requirement_set_id == enrollment.requirement_set_id
-        ):
-            return Response(snapshot.result)
         return Response(
             result_to_dict(enrollment_compliance(enrollment=enrollment, as_of=as_of or today))
         )

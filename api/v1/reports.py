@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 from api.v1 import serializers as s
 from api.v1.base import principal_of
 from trainees.models.compliance import STATUS_CHOICES
-from trainees.selectors.access import programs_visible_to
+from trainees.selectors.access import programs_managed_by
 from trainees.selectors.reports import (
     ReportFilters,
     ReportRow,
@@ -175,7 +175,9 @@ class ProgramReport(APIView):
         },
     )
     def get(self, request: Request, slug: str) -> Any:
-        program = get_object_or_404(programs_visible_to(principal_of(request)), slug=slug)
+        # Every trainee's standing: for the program's managers and keys, not its trainees or
+        # supervisors (who see their own or their supervisees' compliance per enrollment).
+        program = get_object_or_404(programs_managed_by(principal_of(request)), slug=slug)
         query = ReportQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data

@@ -76,6 +76,9 @@ class SessionListCreate(generics.ListAPIView[Session]):
 
     serializer_class = s.SessionOut
     pagination_class = SessionCursor
+    # No default filter backend is configured, so the view names it: without it the filterset
+    # is silently ignored.
+    filter_backends = [filters.DjangoFilterBackend]
     filterset_class = SessionFilter
     required_scopes = {"GET": "sessions:read"}
 

@@ -91,10 +91,15 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "trainees:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
 # Uploaded files (attestations) are private: stored outside the web root, never served by URL.
 MEDIA_ROOT = Path(env_str("COUNTERSIGN_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 

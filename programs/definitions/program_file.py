@@ -9,6 +9,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
@@ -27,6 +28,11 @@ SCHEMA_PATH = Path(__file__).with_name("program.schema.json")
 PRIVATE_BY_DEFAULT = frozenset({"personal_therapy", "personal_therapy_group", "training_analysis"})
 
 DEFAULT_STATUS = {"on_track_ratio": 0.9, "at_risk_ratio": 0.75, "grace_days": 28}
+
+# Steps that convert minutes; a `sessions` total has none to convert.
+HOURS_ONLY_STEPS = frozenset({"scale", "group_credit", "hour_equivalent"})
+# Requirement fields given in hours whatever the requirement's unit.
+HOUR_FIELDS = ("min_hours", "required_above_hours", "min_hours_per_week", "max_hours_per_week")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +79,7 @@ def parse_program_text(text: str, *, source: str, vocabulary: Mapping[str, str])
     located = parse_yaml(text, source)
     if not isinstance(located.data, dict):
         raise InputFileError([located.problem((), "a program file must be a YAML mapping")])
+    located = LocatedDocument(located.source, _dates_as_text(located.data), located.root)
     _check_schema(located)
     _check_meaning(located, vocabulary)
     canonical = canonicalize(located.data, vocabulary)
@@ -86,6 +93,17 @@ def parse_program_text(text: str, *, source: str, vocabulary: Mapping[str, str])
         if c["key"] not in vocabulary
     )
     return ProgramDocument(source, canonical, document_checksum(canonical), rules, new_categories)
+
+
+def _dates_as_text(value: Any) -> Any:
+    """YAML reads `2026-06-30` as a date; the schema, the engine and the stored JSON want text."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _dates_as_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_dates_as_text(item) for item in value]
+    return value
 
 
 def _check_schema(located: LocatedDocument) -> None:
@@ -155,17 +173,29 @@ def _check_meaning(located: LocatedDocument, vocabulary: Mapping[str, str]) -> N
             if key not in known:
                 problem(path, f"unknown category {key!r}")
         problems.extend(_check_amounts(located, requirement, base))
-        if requirement["kind"] == "total":
-            counted: dict[str, int] = {}
-            for j, count in enumerate(requirement["counts"]):
-                for k, key in enumerate(count["categories"]):
-                    if key in counted:
-                        problem(
-                            (*base, "counts", j, "categories", k),
-                            f"category {key!r} is already counted in counts[{counted[key]}]; "
-                            "a minute may be counted only once per requirement",
-                        )
+        counted: dict[str, int] = {}
+        for j, count in enumerate(requirement.get("counts", [])):
+            for k, key in enumerate(count["categories"]):
+                if key in counted:
+                    problem(
+                        (*base, "counts", j, "categories", k),
+                        f"category {key!r} is already counted in counts[{counted[key]}]; "
+                        "a minute may be counted only once per requirement",
+                    )
+                # An entry with a filter passes on the sessions it refuses to later entries.
+                if "where" not in count:
                     counted.setdefault(key, j)
+            for s, step in enumerate(count.get("steps", [])):
+                [name] = step
+                if name in HOURS_ONLY_STEPS and requirement.get("unit", "hours") != "hours":
+                    problem(
+                        (*base, "counts", j, "steps", s, name),
+                        f"{name} needs unit hours (it works on minutes)",
+                    )
+                if name == "only_if" and requirement["kind"] != "total":
+                    problem((*base, "counts", j, "steps", s, name), "only_if is for totals only")
+        if requirement["kind"] == "share":
+            problems.extend(_check_share(located, requirement, base, data["requirements"]))
         if requirement["kind"] == "ratio":
             both = set(requirement["categories"]) & set(requirement["per_categories"])
             if both:
@@ -177,16 +207,43 @@ def _check_meaning(located: LocatedDocument, vocabulary: Mapping[str, str]) -> N
         raise InputFileError(problems)
 
 
+def _check_share(
+    located: LocatedDocument,
+    requirement: Mapping[str, Any],
+    base: tuple[PathPart, ...],
+    requirements: list[Mapping[str, Any]],
+) -> list[Problem]:
+    target = next((r for r in requirements if r["key"] == requirement["requirement"]), None)
+    if target is None or target["kind"] != "total":
+        return [
+            located.problem(
+                (*base, "requirement"),
+                f"{requirement['requirement']!r} is not a total requirement in this file",
+            )
+        ]
+    credited = {key for count in target["counts"] for key in count["categories"]}
+    return [
+        located.problem(
+            (*base, "categories", k), f"category {key!r} is not counted by {target['key']!r}"
+        )
+        for k, key in enumerate(requirement["categories"])
+        if key not in credited
+    ]
+
+
 def _referenced_categories(
     requirement: Mapping[str, Any], base: tuple[PathPart, ...]
 ) -> list[tuple[tuple[PathPart, ...], str]]:
     found: list[tuple[tuple[PathPart, ...], str]] = []
-    for field in ("categories", "per_categories"):
+    for field in ("categories", "per_categories", "trigger_categories"):
         for k, key in enumerate(requirement.get(field, [])):
             found.append(((*base, field, k), key))
     for j, count in enumerate(requirement.get("counts", [])):
         for k, key in enumerate(count["categories"]):
             found.append(((*base, "counts", j, "categories", k), key))
+        for s, step in enumerate(count.get("steps", [])):
+            for k, key in enumerate(step.get("only_if", {}).get("categories", [])):
+                found.append(((*base, "counts", j, "steps", s, "only_if", "categories", k), key))
     return found
 
 
@@ -198,25 +255,29 @@ def _check_amounts(
     amounts: list[tuple[tuple[PathPart, ...], Any, str]] = []
     if requirement["kind"] == "total":
         amounts.append(((*base, "minimum"), requirement["minimum"], unit))
-        for j, count in enumerate(requirement["counts"]):
-            for s, step in enumerate(count.get("steps", [])):
-                step_base = (*base, "counts", j, "steps", s)
-                if "cap" in step:
-                    amounts.append(((*step_base, "cap"), step["cap"], unit))
-                if "cap_per_period" in step:
-                    amounts.append(
-                        (
-                            (*step_base, "cap_per_period", "amount"),
-                            step["cap_per_period"]["amount"],
-                            unit,
-                        )
-                    )
-                if "multiply" in step and "input_cap" in step["multiply"]:
-                    amounts.append(
-                        ((*step_base, "multiply", "input_cap"), step["multiply"]["input_cap"], unit)
-                    )
-    if requirement["kind"] == "cadence" and "min_hours" in requirement:
-        amounts.append(((*base, "min_hours"), requirement["min_hours"], "hours"))
+    for j, count in enumerate(requirement.get("counts", [])):
+        for s, step in enumerate(count.get("steps", [])):
+            step_base = (*base, "counts", j, "steps", s)
+            if "cap" in step:
+                amounts.append(((*step_base, "cap"), step["cap"], unit))
+            for name in ("cap_per_period", "cap_rolling"):
+                if name in step:
+                    amounts.append(((*step_base, name, "amount"), step[name]["amount"], unit))
+            if "multiply" in step and "input_cap" in step["multiply"]:
+                amounts.append(
+                    ((*step_base, "multiply", "input_cap"), step["multiply"]["input_cap"], unit)
+                )
+            if "only_if" in step and "min_hours" in step["only_if"]:
+                amounts.append(
+                    ((*step_base, "only_if", "min_hours"), step["only_if"]["min_hours"], "hours")
+                )
+    for name in HOUR_FIELDS:
+        if name in requirement:
+            amounts.append(((*base, name), requirement[name], "hours"))
+    for i, extra in enumerate(requirement.get("extra", [])):
+        for name in ("above_hours", "add_hours"):
+            if name in extra:
+                amounts.append(((*base, "extra", i, name), extra[name], "hours"))
     problems = []
     for path, value, amount_unit in amounts:
         if amount_unit == "hours" and (Fraction(str(value)) * 60).denominator != 1:
@@ -238,45 +299,181 @@ def _number(value: Any) -> Any:
 def _canonical_steps(steps: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for step in steps:
-        if "cap" in step:
-            out.append({"cap": _number(step["cap"])})
-        elif "cap_per_period" in step:
-            c = step["cap_per_period"]
-            out.append({"cap_per_period": {"period": c["period"], "amount": _number(c["amount"])}})
-        else:
-            m = step["multiply"]
-            multiply: dict[str, Any] = {"factor": m["factor"]}
-            if "input_cap" in m:
-                multiply["input_cap"] = _number(m["input_cap"])
+        [(name, value)] = step.items()
+        if name in ("cap", "scale"):
+            out.append({name: _number(value)})
+        elif name == "cap_per_period":
+            out.append(
+                {"cap_per_period": {"period": value["period"], "amount": _number(value["amount"])}}
+            )
+        elif name == "multiply":
+            multiply: dict[str, Any] = {"factor": value["factor"]}
+            if "input_cap" in value:
+                multiply["input_cap"] = _number(value["input_cap"])
             out.append({"multiply": multiply})
+        elif name == "group_credit":
+            out.append(
+                {
+                    "group_credit": {
+                        "divide_above": value["divide_above"],
+                        "at_or_below": _number(value["at_or_below"]),
+                    }
+                }
+            )
+        elif name == "hour_equivalent":
+            out.append(
+                {
+                    "hour_equivalent": {
+                        "minutes": value["minutes"],
+                        "round_up_from": value.get("round_up_from", value["minutes"]),
+                    }
+                }
+            )
+        elif name == "cap_rolling":
+            out.append({"cap_rolling": {"days": value["days"], "amount": _number(value["amount"])}})
+        else:
+            only_if: dict[str, Any] = {
+                "period": value["period"],
+                "categories": list(value["categories"]),
+            }
+            for key in ("min_hours", "min_sessions"):
+                if key in value:
+                    only_if[key] = _number(value[key])
+            only_if["same_setting"] = value.get("same_setting", False)
+            out.append({"only_if": only_if})
     return out
+
+
+WHERE_ORDER = (
+    "from",
+    "until",
+    "look_back",
+    "approved_provider",
+    "provider_kinds",
+    "settings",
+    "max_group_size",
+    "min_session_minutes",
+)
+
+
+def _canonical_where(where: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in WHERE_ORDER:
+        if key == "approved_provider":
+            out[key] = where.get(key, False)
+        elif key in ("provider_kinds", "settings") and key in where:
+            out[key] = list(where[key])
+        elif key in where:
+            out[key] = dict(where[key]) if isinstance(where[key], Mapping) else where[key]
+    return out
+
+
+def _canonical_counts(counts: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for count in counts:
+        entry: dict[str, Any] = {
+            "categories": list(count["categories"]),
+            "steps": _canonical_steps(count.get("steps", [])),
+        }
+        if "where" in count:
+            entry["where"] = _canonical_where(count["where"])
+        out.append(entry)
+    return out
+
+
+def _canonical_cadence(r: Mapping[str, Any], out: dict[str, Any]) -> None:
+    if "counts" in r:
+        out["counts"] = _canonical_counts(r["counts"])
+    else:
+        out["categories"] = list(r["categories"])
+    out["period"] = r["period"]
+    if "min_sessions" in r:
+        out["min_sessions"] = r["min_sessions"]
+    if "min_hours" in r:
+        out["min_hours"] = _number(r["min_hours"])
+    out["allowed_misses"] = r.get("allowed_misses", 0)
+    # Options that came after the first cadences were stored are written only when they change
+    # something, so those cadences keep their checksum (and version) when loaded again.
+    if r.get("distinct_days", False):
+        out["distinct_days"] = True
+    if "min_periods" in r:
+        out["min_periods"] = r["min_periods"]
+    if "trigger_categories" in r:
+        out["trigger_categories"] = list(r["trigger_categories"])
+    if "required_above_hours" in r:
+        out["required_above_hours"] = _number(r["required_above_hours"])
+    if r.get("extra"):
+        out["extra"] = [
+            {
+                key: _number(extra[key])
+                for key in ("above_hours", "add_hours", "add_sessions")
+                if key in extra
+            }
+            for extra in r["extra"]
+        ]
+
+
+def _canonical_new_kind(r: Mapping[str, Any], out: dict[str, Any]) -> None:
+    """Kinds added with issue 3: every default is written."""
+    kind = r["kind"]
+    if kind == "average":
+        out["categories"] = list(r["categories"])
+        out["block_weeks"] = r["block_weeks"]
+        for key in ("min_hours_per_week", "max_hours_per_week"):
+            if key in r:
+                out[key] = _number(r[key])
+        out["allowed_misses"] = r.get("allowed_misses", 0)
+    elif kind == "share":
+        out["requirement"] = r["requirement"]
+        out["categories"] = list(r["categories"])
+        for key in ("at_least", "at_most"):
+            if key in r:
+                out[key] = _number(r[key])
+        out["of"] = r["of"]
+    elif kind == "distinct":
+        out["categories"] = list(r["categories"])
+        out["of"] = r["of"]
+        for key in ("at_least", "at_most"):
+            if key in r:
+                out[key] = r[key]
+        if "per_period" in r:
+            out["per_period"] = r["per_period"]
+    elif kind == "gap":
+        out["categories"] = list(r["categories"])
+        out["max_days"] = r["max_days"]
+        out["allowed_misses"] = r.get("allowed_misses", 0)
+    else:
+        out["duration"] = dict(r["duration"])
+        out["since"] = r.get("since", "start")
+        if "milestone" in r:
+            out["milestone"] = r["milestone"]
+        if "categories" in r:
+            out["categories"] = list(r["categories"])
+        out["count_leave"] = r.get("count_leave", False)
 
 
 def _canonical_requirement(r: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"key": r["key"], "name": r["name"], "kind": r["kind"]}
     if r.get("description"):
         out["description"] = r["description"]
-    if r["kind"] == "total":
+    kind = r["kind"]
+    if kind == "total":
         out["unit"] = r["unit"]
         out["minimum"] = _number(r["minimum"])
-        out["counts"] = [
-            {"categories": list(c["categories"]), "steps": _canonical_steps(c.get("steps", []))}
-            for c in r["counts"]
-        ]
-    elif r["kind"] == "cadence":
-        out["categories"] = list(r["categories"])
-        out["period"] = r["period"]
-        if "min_sessions" in r:
-            out["min_sessions"] = r["min_sessions"]
-        if "min_hours" in r:
-            out["min_hours"] = _number(r["min_hours"])
-        out["allowed_misses"] = r.get("allowed_misses", 0)
-    else:
+        out["counts"] = _canonical_counts(r["counts"])
+    elif kind == "cadence":
+        _canonical_cadence(r, out)
+    elif kind == "ratio":
         out["categories"] = list(r["categories"])
         out["per_categories"] = list(r["per_categories"])
         out["per"] = _number(r["per"])
-    out["verified_only"] = r.get("verified_only", True)
+    else:
+        _canonical_new_kind(r, out)
+    if kind != "share":
+        out["verified_only"] = r.get("verified_only", True)
     out["advisory"] = r.get("advisory", False)
+    if "where" in r:
+        out["where"] = _canonical_where(r["where"])
     return out
 
 
@@ -298,9 +495,13 @@ def canonicalize(data: Mapping[str, Any], vocabulary: Mapping[str, str]) -> dict
         listed.add(c["key"])
     referenced: set[str] = set()
     for r in data["requirements"]:
-        referenced.update(r.get("categories", []), r.get("per_categories", []))
+        referenced.update(
+            r.get("categories", []), r.get("per_categories", []), r.get("trigger_categories", [])
+        )
         for count in r.get("counts", []):
             referenced.update(count["categories"])
+            for step in count.get("steps", []):
+                referenced.update(step.get("only_if", {}).get("categories", []))
     for key in sorted(referenced - listed):
         categories.append(
             {"key": key, "private": key in PRIVATE_BY_DEFAULT, "verification": "countersign"}

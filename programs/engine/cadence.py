@@ -1,23 +1,61 @@
-"""`cadence` rules: enough sessions and/or minutes in every week or month, with allowed misses."""
+"""`cadence` rules: enough sessions and/or minutes in every period, with allowed misses.
 
+Variants, all optional: `counts` (minutes after steps, e.g. group supervision at half),
+`distinct_days` (sessions on separate days), `min_periods` (N of M periods), and triggers
+(`required_above_hours`: a period is required only when the trigger categories exceed it;
+`extra`: more is required in a period whose trigger minutes exceed a threshold).
+"""
+
+import dataclasses
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from programs.engine.context import Context
-from programs.engine.facts import SessionFact
-from programs.engine.periods import DateRange, is_exempt, periods_within
+from programs.engine.counting import credit_counts
+from programs.engine.periods import DateRange, is_exempt, period_bounds, periods_within
 from programs.engine.results import Contribution, PeriodResult, PeriodState, RequirementResult
-from programs.engine.rules import CadenceRule
-from programs.engine.status import cadence_status
+from programs.engine.rules import CadenceRule, CountSource
+from programs.engine.status import cadence_status, min_periods_status
+
+
+@dataclass(slots=True)
+class Bucket:
+    """What happened in one period, gathered before judging it."""
+
+    bounds: DateRange
+    minutes: int = 0
+    sessions: int = 0
+    days: set[date] = dataclasses.field(default_factory=set)
+    trigger_minutes: int = 0
 
 
 def evaluate_cadence(rule: CadenceRule, context: Context) -> RequirementResult:
     facts = context.facts
-    split = context.split(rule.categories, verified_only=rule.verified_only)
-    periods = tuple(
-        _period_result(rule, bounds, split.eligible, context)
-        for bounds in periods_within(facts.start, facts.end, rule.period, context.week_start)
+    counts = rule.counts or (CountSource(rule.categories),)
+    counted = credit_counts(
+        counts,
+        context,
+        unit="hours",
+        verified_only=rule.verified_only,
+        where=rule.where,
+        extra_categories=rule.trigger_categories,
+        extra_role="trigger",
     )
+    all_bounds = periods_within(facts.start, facts.end, rule.period, context.week_start)
+    buckets = {bounds[0]: Bucket(bounds) for bounds in all_bounds}
+    for contribution in counted.explanation:
+        start = period_bounds(contribution.date, rule.period, context.week_start, facts.start)[0]
+        bucket = buckets.get(start)
+        if bucket is None:
+            continue
+        if contribution.role == "trigger":
+            bucket.trigger_minutes += contribution.input
+        elif contribution.credited > 0:
+            bucket.minutes += contribution.credited
+            bucket.sessions += 1
+            bucket.days.add(contribution.date)
+    periods = tuple(_period_result(rule, bucket, context) for bucket in buckets.values())
     required_periods = [period for period in periods if not period.exempt]
     elapsed = [period for period in required_periods if period.state == "elapsed"]
     current = next((period for period in required_periods if period.state == "current"), None)
@@ -25,54 +63,83 @@ def evaluate_cadence(rule: CadenceRule, context: Context) -> RequirementResult:
     credited = sum(1 for period in elapsed if period.satisfied)
     if current is not None and current.satisfied:
         credited += 1
-    return RequirementResult(
-        key=rule.key,
-        name=rule.name,
-        kind="cadence",
-        unit="periods",
-        required=max(0, len(required_periods) - rule.allowed_misses),
-        credited=credited,
-        capped_off=0,
-        expected_by_now=max(0, len(elapsed) - rule.allowed_misses),
-        status=cadence_status(
+    if rule.min_periods is None:
+        required = max(0, len(required_periods) - rule.allowed_misses)
+        expected = max(0, len(elapsed) - rule.allowed_misses)
+        status = cadence_status(
             misses=misses,
             allowed_misses=rule.allowed_misses,
             ended=context.ended,
             elapsed_required=len(elapsed),
             credited=credited,
-        ),
+        )
+        done = misses <= rule.allowed_misses
+    else:
+        required = rule.min_periods
+        # N of M: pace against the share of required periods that has elapsed.
+        expected = rule.min_periods * len(elapsed) // max(1, len(required_periods))
+        still_open = sum(1 for p in required_periods if p.state != "elapsed" and not p.satisfied)
+        status = min_periods_status(
+            credited=credited,
+            required=required,
+            still_possible=still_open,
+            expected_by_now=expected,
+            ended=context.ended,
+            elapsed_required=len(elapsed),
+            thresholds=context.thresholds,
+        )
+        done = credited + still_open >= required
+    return RequirementResult(
+        key=rule.key,
+        name=rule.name,
+        kind="cadence",
+        unit="periods",
+        required=required,
+        credited=credited,
+        capped_off=sum(effect.capped_off for c in counted.explanation for effect in c.steps),
+        expected_by_now=expected,
+        status=status,
         advisory=rule.advisory,
         # Within the allowance the rule is done when its last required period is.
-        projected_completion=(
-            required_periods[-1].end if required_periods and misses <= rule.allowed_misses else None
-        ),
-        excluded=split.excluded,
-        explanation=_explanation(split.eligible, required_periods),
+        projected_completion=(required_periods[-1].end if required_periods and done else None),
+        excluded=counted.excluded,
+        explanation=_explanation(counted.explanation, rule, context, required_periods),
         periods=periods,
         periods_missed=misses,
         needed_this_period=None if current is None else _still_needed(rule, current),
     )
 
 
-def _period_result(
-    rule: CadenceRule, bounds: DateRange, eligible: Sequence[SessionFact], context: Context
-) -> PeriodResult:
-    start, end = bounds
-    inside = [session for session in eligible if start <= session.date <= end]
-    minutes = sum(session.minutes for session in inside)
+def _period_result(rule: CadenceRule, bucket: Bucket, context: Context) -> PeriodResult:
+    min_sessions, min_minutes = rule.min_sessions, rule.min_minutes
+    for extra in rule.extra:
+        if bucket.trigger_minutes > extra.above_minutes:
+            if extra.add_sessions is not None:
+                min_sessions = (min_sessions or 0) + extra.add_sessions
+            if extra.add_minutes is not None:
+                min_minutes = (min_minutes or 0) + extra.add_minutes
+    sessions = len(bucket.days) if rule.distinct_days else bucket.sessions
+    triggered = bool(rule.trigger_categories)
+    not_triggered = (
+        rule.required_above_minutes is not None
+        and bucket.trigger_minutes <= rule.required_above_minutes
+    )
     return PeriodResult(
-        start=start,
-        end=end,
-        minutes=minutes,
-        sessions=len(inside),
-        satisfied=(rule.min_sessions is None or len(inside) >= rule.min_sessions)
-        and (rule.min_minutes is None or minutes >= rule.min_minutes),
-        exempt=is_exempt(bounds, context.leaves),
-        state=_state(bounds, context.facts.as_of),
+        start=bucket.bounds[0],
+        end=bucket.bounds[1],
+        minutes=bucket.minutes,
+        sessions=sessions,
+        satisfied=(min_sessions is None or sessions >= min_sessions)
+        and (min_minutes is None or bucket.minutes >= min_minutes),
+        exempt=not_triggered or is_exempt(bucket.bounds, context.leaves),
+        state=period_state(bucket.bounds, context.facts.as_of),
+        required_minutes=min_minutes if triggered else None,
+        required_sessions=min_sessions if triggered else None,
+        trigger_minutes=bucket.trigger_minutes if triggered else None,
     )
 
 
-def _state(bounds: DateRange, as_of: date) -> PeriodState:
+def period_state(bounds: DateRange, as_of: date) -> PeriodState:
     start, end = bounds
     if end < as_of:
         return "elapsed"
@@ -82,26 +149,39 @@ def _state(bounds: DateRange, as_of: date) -> PeriodState:
 
 
 def _explanation(
-    eligible: Sequence[SessionFact], required_periods: Sequence[PeriodResult]
+    explanation: Sequence[Contribution],
+    rule: CadenceRule,
+    context: Context,
+    required_periods: Sequence[PeriodResult],
 ) -> tuple[Contribution, ...]:
-    def counts(day: date) -> bool:
-        return any(period.start <= day <= period.end for period in required_periods)
-
-    return tuple(
-        Contribution(
-            session_id=session.id,
-            date=session.date,
-            category=session.category,
-            input=session.minutes,
-            credited=session.minutes if counts(session.date) else 0,
-            role="period",
+    """Own sessions keep their minutes (after steps) when in a required period, else 0;
+    trigger sessions stay listed with 0."""
+    required_starts = {period.start for period in required_periods}
+    out: list[Contribution] = []
+    for contribution in explanation:
+        if contribution.role == "trigger":
+            out.append(contribution)
+            continue
+        start = period_bounds(
+            contribution.date, rule.period, context.week_start, context.facts.start
+        )[0]
+        counts = start in required_starts
+        out.append(
+            dataclasses.replace(
+                contribution,
+                credited=contribution.credited if counts else 0,
+                role="period",
+            )
         )
-        for session in eligible
-    )
+    return tuple(out)
 
 
 def _still_needed(rule: CadenceRule, current: PeriodResult) -> int:
-    """Minutes still needed this period, or sessions when the rule only sets min_sessions."""
-    if rule.min_minutes is not None:
-        return max(0, rule.min_minutes - current.minutes)
-    return max(0, (rule.min_sessions or 0) - current.sessions)
+    """Minutes still needed this period, or sessions when the rule only sets sessions."""
+    min_minutes = current.required_minutes if current.required_minutes is not None else None
+    min_sessions = current.required_sessions if current.required_sessions is not None else None
+    if current.trigger_minutes is None:
+        min_minutes, min_sessions = rule.min_minutes, rule.min_sessions
+    if min_minutes is not None:
+        return max(0, min_minutes - current.minutes)
+    return max(0, (min_sessions or 0) - current.sessions)

@@ -1,11 +1,13 @@
 """The per-enrollment inputs every rule kind needs, computed once per evaluation."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from programs.engine.eligibility import Eligibility, split_sessions
-from programs.engine.facts import EnrollmentFacts
+from programs.engine.facts import EnrollmentFacts, SessionFact
 from programs.engine.periods import DateRange, active_days, merge_leaves
-from programs.engine.rules import RequirementSetRules, StatusThresholds
+from programs.engine.rules import RequirementSetRules, SessionFilter, StatusThresholds
+from programs.engine.steps import Calendar
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +29,21 @@ class Context:
         )
 
     @property
+    def calendar(self) -> Calendar:
+        return Calendar(week_start=self.week_start, origin=self.facts.start)
+
+    @property
     def ended(self) -> bool:
         return self.facts.as_of >= self.facts.end
+
+    @property
+    def last_day(self) -> DateRange:
+        """(start, min(as_of, end)): the part of the enrollment that has happened."""
+        return self.facts.start, min(self.facts.as_of, self.facts.end)
+
+    @property
+    def days_since_start(self) -> int:
+        return (self.facts.as_of - self.facts.start).days
 
     @property
     def active_elapsed(self) -> int:
@@ -41,11 +56,22 @@ class Context:
     def active_total(self) -> int:
         return active_days(self.facts.start, self.facts.end, self.leaves)
 
-    def split(self, categories: frozenset[str], *, verified_only: bool) -> Eligibility:
+    def split(
+        self,
+        categories: frozenset[str],
+        *,
+        verified_only: bool,
+        where: SessionFilter | None = None,
+        unfiltered: frozenset[str] = frozenset(),
+        last_check: Callable[[SessionFact], str | None] | None = None,
+    ) -> Eligibility:
         return split_sessions(
             self.facts,
             categories,
             leaves=self.leaves,
             verified_only=verified_only,
             self_reported=self.self_reported,
+            where=where,
+            unfiltered=unfiltered,
+            last_check=last_check,
         )

@@ -1,11 +1,17 @@
-"""Which sessions a requirement may count, and why the others are excluded (spec table order)."""
+"""Which sessions a requirement may count, and why the others are excluded (spec table order).
 
-from collections.abc import Iterable
+First the reasons every requirement shares (withdrawn ... during_leave), then the reasons of the
+requirement's `where` filter, in the order of the table in docs/program-format.md.
+"""
+
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from programs.engine.facts import EnrollmentFacts, SessionFact, chronological_key
-from programs.engine.periods import DateRange, on_leave
+from programs.engine.periods import DateRange, on_leave, subtract_duration
 from programs.engine.results import Exclusion
+from programs.engine.rules import DateAnchor, SessionFilter
 
 WITHDRAWN = "withdrawn"
 DRAFT = "draft"
@@ -14,6 +20,15 @@ AWAITING_VERIFICATION = "awaiting_verification"
 AFTER_AS_OF = "after_as_of"
 OUTSIDE_ENROLLMENT = "outside_enrollment"
 DURING_LEAVE = "during_leave"
+# `where` filters
+BEFORE_WINDOW = "before_window"
+AFTER_CUT_OFF = "after_cut_off"
+OUTSIDE_LOOK_BACK = "outside_look_back"
+PROVIDER_NOT_APPROVED = "provider_not_approved"
+OTHER_PROVIDER_KIND = "other_provider_kind"
+OTHER_SETTING = "other_setting"
+GROUP_TOO_LARGE = "group_too_large"
+TOO_SHORT = "too_short"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +65,80 @@ def exclusion_reason(
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class BoundFilter:
+    """A `where` filter with its dates resolved against one enrollment's facts."""
+
+    filter: SessionFilter
+    earliest: date | None  # None: no lower bound
+    latest: date | None
+    look_back_start: date | None
+    never_from: bool  # `from` names a milestone with no date yet: nothing counts
+    approved: frozenset[int]
+
+    @classmethod
+    def bind(cls, filter_: SessionFilter, facts: EnrollmentFacts) -> "BoundFilter":
+        earliest: date | None = None
+        never_from = False
+        if filter_.on_or_after is not None:
+            earliest = _anchor_date(filter_.on_or_after, facts)
+            never_from = earliest is None
+        latest = None if filter_.on_or_before is None else _anchor_date(filter_.on_or_before, facts)
+        look_back_start = None
+        if filter_.look_back is not None:
+            milestone = filter_.look_back.from_milestone
+            reference = facts.milestones.get(milestone, facts.as_of) if milestone else facts.as_of
+            look_back_start = subtract_duration(reference, filter_.look_back.duration)
+        return cls(
+            filter=filter_,
+            earliest=earliest,
+            latest=latest,
+            look_back_start=look_back_start,
+            never_from=never_from,
+            approved=facts.approved_provider_ids,
+        )
+
+    def reason(self, session: SessionFact) -> str | None:
+        f = self.filter
+        if self.never_from or (self.earliest is not None and session.date < self.earliest):
+            return BEFORE_WINDOW
+        if self.latest is not None and session.date > self.latest:
+            return AFTER_CUT_OFF
+        if self.look_back_start is not None and session.date < self.look_back_start:
+            return OUTSIDE_LOOK_BACK
+        if f.approved_provider and session.provider_id not in self.approved:
+            return PROVIDER_NOT_APPROVED
+        if f.provider_kinds is not None and session.provider_kind not in f.provider_kinds:
+            return OTHER_PROVIDER_KIND
+        if f.settings is not None and session.setting not in f.settings:
+            return OTHER_SETTING
+        if (
+            f.max_group_size is not None
+            and session.group_size is not None
+            and session.group_size > f.max_group_size
+        ):
+            return GROUP_TOO_LARGE
+        if f.min_session_minutes is not None and session.minutes < f.min_session_minutes:
+            return TOO_SHORT
+        return None
+
+
+def _anchor_date(anchor: DateAnchor, facts: EnrollmentFacts) -> date | None:
+    if anchor.milestone is not None:
+        return facts.milestones.get(anchor.milestone)
+    return anchor.date
+
+
+def exclusion(session: SessionFact, reason: str) -> Exclusion:
+    return Exclusion(
+        session_id=session.id,
+        date=session.date,
+        category=session.category,
+        minutes=session.minutes,
+        reason=reason,
+    )
+
+
 def split_sessions(
     facts: EnrollmentFacts,
     categories: frozenset[str],
@@ -57,9 +146,17 @@ def split_sessions(
     leaves: Iterable[DateRange],
     verified_only: bool,
     self_reported: frozenset[str],
+    where: SessionFilter | None = None,
+    unfiltered: frozenset[str] = frozenset(),
+    last_check: Callable[[SessionFact], str | None] | None = None,
 ) -> Eligibility:
-    """Sessions of `categories` that count, and the rest with their reason."""
+    """Sessions of `categories` that count, and the rest with their reason.
+
+    `where` applies to every category except those in `unfiltered` (conditions and triggers,
+    which only need to have happened); so does `last_check` (a total's counts-entry filters).
+    """
     merged = tuple(leaves)
+    bound = None if where is None else BoundFilter.bind(where, facts)
     eligible: list[SessionFact] = []
     excluded: list[Exclusion] = []
     for session in sorted(facts.sessions, key=chronological_key):
@@ -72,16 +169,13 @@ def split_sessions(
             verified_only=verified_only,
             self_reported=self_reported,
         )
+        if reason is None and session.category not in unfiltered:
+            if bound is not None:
+                reason = bound.reason(session)
+            if reason is None and last_check is not None:
+                reason = last_check(session)
         if reason is None:
             eligible.append(session)
         else:
-            excluded.append(
-                Exclusion(
-                    session_id=session.id,
-                    date=session.date,
-                    category=session.category,
-                    minutes=session.minutes,
-                    reason=reason,
-                )
-            )
+            excluded.append(exclusion(session, reason))
     return Eligibility(eligible=tuple(eligible), excluded=tuple(excluded))

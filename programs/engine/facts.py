@@ -4,7 +4,8 @@ A selector builds these from the database; the engine never sees a model. Dates 
 in the program's time zone, already converted by the selector.
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Literal
 
@@ -23,8 +24,16 @@ class SessionFact:
     category: str
     status: str
     withdrawn: bool = False
+    # Participants of the trainee's kind (supervisees in group supervision, members in group
+    # therapy), the trainee included; None for an individual session.
     group_size: int | None = None
     provider_id: int | None = None
+    # What the provider was when the session took place ("approved_consultant",
+    # "consultant_in_training"): a provider's standing changes, a past session's does not.
+    provider_kind: str | None = None
+    client_id: int | None = None
+    # The work setting (placement, agency) the session belongs to, by a stable key.
+    setting: str | None = None
 
     def __post_init__(self) -> None:
         # A zero-minute or unknown-status session would be credited or excluded silently wrong.
@@ -32,6 +41,8 @@ class SessionFact:
             raise ValueError(f"session {self.id}: minutes must be positive, got {self.minutes}")
         if self.status not in SESSION_STATUSES:
             raise ValueError(f"session {self.id}: unknown status {self.status!r}")
+        if self.group_size is not None and self.group_size < 1:
+            raise ValueError(f"session {self.id}: group size must be positive")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +58,30 @@ class Leave:
 
 
 @dataclass(frozen=True, slots=True)
+class Waiver:
+    """A director's decision for one enrollment: requirement `requirement_key` is waived
+    (`minimum` None) or its minimum replaced by `minimum`, in the result's unit (minutes for
+    hours, sessions, periods, days or a count; see programs.engine.waivers)."""
+
+    requirement_key: str
+    reason: str
+    minimum: int | None = None
+
+    def __post_init__(self) -> None:
+        if not self.reason.strip():
+            raise ValueError(f"waiver of {self.requirement_key!r}: a reason is required")
+        if self.minimum is not None and self.minimum < 0:
+            raise ValueError(f"waiver of {self.requirement_key!r}: minimum must not be negative")
+
+
+@dataclass(frozen=True, slots=True)
 class EnrollmentFacts:
-    """Everything the engine needs about one enrollment; `end` is inclusive."""
+    """Everything the engine needs about one enrollment; `end` is inclusive.
+
+    `milestones` are dated events rules may refer to by key ("degree_conferred",
+    "application"); `approved_provider_ids` are providers the program has approved;
+    `waivers` at most one per requirement.
+    """
 
     enrollment_id: int
     start: date
@@ -56,12 +89,18 @@ class EnrollmentFacts:
     as_of: date
     leaves: tuple[Leave, ...]
     sessions: tuple[SessionFact, ...]
+    milestones: Mapping[str, date] = field(default_factory=dict)
+    approved_provider_ids: frozenset[int] = frozenset()
+    waivers: tuple[Waiver, ...] = ()
 
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise ValueError(
                 f"enrollment {self.enrollment_id} ends ({self.end}) before it starts ({self.start})"
             )
+        keys = [waiver.requirement_key for waiver in self.waivers]
+        if len(keys) != len(set(keys)):
+            raise ValueError(f"enrollment {self.enrollment_id}: two waivers for one requirement")
 
 
 def chronological_key(session: SessionFact) -> tuple[date, bool, time, int]:

@@ -7,35 +7,71 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from programs.engine.facts import Leave
-from programs.engine.rules import Period
+from programs.engine.rules import Duration, Period
 
 DateRange = tuple[date, date]
 ONE_DAY = timedelta(days=1)
 
 
-def period_bounds(day: date, period: Period, week_start: int) -> DateRange:
-    """The week (starting on weekday `week_start`, 0 = Monday) or calendar month holding `day`."""
+def add_months(day: date, months: int) -> date:
+    """`day` moved by whole months, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    first = date(year, month + 1, 1)
+    last = (next_month_first(first) - ONE_DAY).day
+    return first.replace(day=min(day.day, last))
+
+
+def next_month_first(first: date) -> date:
+    """The first day of the month after `first`'s."""
+    return date(first.year + 1, 1, 1) if first.month == 12 else first.replace(month=first.month + 1)
+
+
+def add_duration(day: date, duration: Duration) -> date:
+    """`day` + `duration`; years and months first (clamped), then weeks and days."""
+    moved = add_months(day, duration.years * 12 + duration.months)
+    return moved + timedelta(weeks=duration.weeks, days=duration.days)
+
+
+def subtract_duration(day: date, duration: Duration) -> date:
+    moved = add_months(day, -(duration.years * 12 + duration.months))
+    return moved - timedelta(weeks=duration.weeks, days=duration.days)
+
+
+def period_bounds(
+    day: date, period: Period, week_start: int, origin: date | None = None
+) -> DateRange:
+    """The period holding `day`: a week starting on weekday `week_start` (0 = Monday), a
+    calendar month, or a 12-month year counted from `origin` (the enrollment start)."""
     if period == "week":
         start = day - timedelta(days=(day.weekday() - week_start) % 7)
         return start, start + timedelta(days=6)
+    if period == "enrollment_year":
+        if origin is None:
+            raise ValueError("enrollment_year periods need the enrollment start")
+        # Years elapsed since origin; day-before-anniversary still belongs to the earlier year.
+        years = day.year - origin.year
+        if add_months(origin, 12 * years) > day:
+            years -= 1
+        start = add_months(origin, 12 * years)
+        return start, add_months(origin, 12 * (years + 1)) - ONE_DAY
     first = day.replace(day=1)
-    next_first = (
-        date(first.year + 1, 1, 1) if first.month == 12 else first.replace(month=first.month + 1)
-    )
-    return first, next_first - ONE_DAY
+    return first, next_month_first(first) - ONE_DAY
 
 
 def periods_within(
     start: date, end: date, period: Period, week_start: int
 ) -> tuple[DateRange, ...]:
-    """Every period lying entirely inside [start, end]; partial periods at either edge are left out."""
+    """Every period lying entirely inside [start, end]; partial periods at either edge are left out.
+
+    Enrollment years are counted from `start` itself, so the first one is always whole."""
     periods: list[DateRange] = []
-    bounds = period_bounds(start, period, week_start)
+    bounds = period_bounds(start, period, week_start, start)
     if bounds[0] < start:
-        bounds = period_bounds(bounds[1] + ONE_DAY, period, week_start)
+        bounds = period_bounds(bounds[1] + ONE_DAY, period, week_start, start)
     while bounds[1] <= end:
         periods.append(bounds)
-        bounds = period_bounds(bounds[1] + ONE_DAY, period, week_start)
+        bounds = period_bounds(bounds[1] + ONE_DAY, period, week_start, start)
     return tuple(periods)
 
 

@@ -10,7 +10,9 @@ from programs.engine.status import ratio_status
 
 
 def evaluate_ratio(rule: RatioRule, context: Context) -> RequirementResult:
-    split = context.split(rule.categories | rule.per_categories, verified_only=rule.verified_only)
+    split = context.split(
+        rule.categories | rule.per_categories, verified_only=rule.verified_only, where=rule.where
+    )
     explanation = tuple(
         Contribution(
             session_id=session.id,

@@ -10,25 +10,45 @@ from datetime import date
 from typing import Literal
 
 Status = Literal["met", "on_track", "at_risk", "behind", "not_started"]
-Kind = Literal["total", "cadence", "ratio"]
-ResultUnit = Literal["minutes", "sessions", "periods"]
-Role = Literal["credit", "numerator", "denominator", "period"]
+Kind = Literal["total", "cadence", "ratio", "average", "share", "distinct", "gap", "elapsed"]
+ResultUnit = Literal["minutes", "sessions", "periods", "count", "days"]
+# credit: counted by a total; numerator/denominator: the two sides of a ratio; period: a
+# cadence's or average's own sessions; trigger: a triggered cadence's trigger sessions;
+# condition: sessions an `only_if` step looks at; part/rest: a share's sub-category and the rest
+# of its total; occurrence: a distinct count's or gap rule's sessions.
+Role = Literal[
+    "credit",
+    "numerator",
+    "denominator",
+    "period",
+    "trigger",
+    "condition",
+    "part",
+    "rest",
+    "occurrence",
+]
 PeriodState = Literal["elapsed", "current", "future"]
+# at_least: `required` is a minimum; at_most: `required` is a maximum `credited` must not exceed.
+Limit = Literal["at_least", "at_most"]
 
 
 @dataclass(frozen=True, slots=True)
 class StepEffect:
     """One step applied to one session.
 
-    `step` is "cap_per_period:week", "cap_per_period:month", "cap" or "multiply". `capped_off` is
-    what the step removed, in the units entering the step: `before - after` for caps; for
-    multiply, the input beyond `input_cap` (the factor's gain is not a removal).
+    `step` names the step ("cap_per_period:week", "cap", "multiply", "scale", "group_credit",
+    "hour_equivalent", "cap_rolling:7d", "only_if:month"). `capped_off` is what the step removed,
+    in the units entering the step: `before - after` for caps and `only_if`; for multiply, the
+    input beyond `input_cap`. Conversions (the factor of multiply or scale, group credit, hour
+    equivalents) remove nothing: what they change is a unit, not an amount lost. `note` says why,
+    in words ("group of 6: divided by 6", "no supervision_individual in week of 2025-03-03").
     """
 
     step: str
     before: int
     after: int
     capped_off: int = 0
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +80,11 @@ class Exclusion:
 
 @dataclass(frozen=True, slots=True)
 class PeriodResult:
-    """One week or month lying entirely inside the enrollment (cadence rules only)."""
+    """One period lying entirely inside the enrollment (cadence and average rules), or one gap
+    between sessions (gap rules).
+
+    `exempt`: at least half on leave, or (triggered cadence) not triggered, or (average) no
+    active day at all."""
 
     start: date
     end: date
@@ -69,15 +93,34 @@ class PeriodResult:
     satisfied: bool
     exempt: bool
     state: PeriodState
+    # What this period needed when it differs between periods (triggered cadence, averages).
+    required_minutes: int | None = None
+    required_sessions: int | None = None
+    # Minutes of a triggered cadence's trigger categories in this period.
+    trigger_minutes: int | None = None
+    # Gap rules: the period is the gap between two sessions, `days` long (leave not counted).
+    days: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WaiverNote:
+    """A waiver applied to this result: `waived` (status met whatever was credited) or the
+    minimum adjusted from `original_required` to the result's `required`."""
+
+    reason: str
+    original_required: int
+    waived: bool
 
 
 @dataclass(frozen=True, slots=True)
 class RequirementResult:
     """One requirement's standing.
 
-    Units: "minutes" for hour totals and ratios, "sessions" for session totals, "periods" for
-    cadences. `capped_off` is what steps removed (see StepEffect), not the multiplier's gain, so
-    with a multiplier `credited + capped_off` differs from the minutes logged.
+    Units: "minutes" for hour totals, ratios, shares and averages' minutes, "sessions" for
+    session totals, "periods" for cadences and averages, "count" for distinct counts, "days" for
+    gaps and elapsed durations. `capped_off` is what steps removed (see StepEffect), not the
+    multiplier's gain, so with a multiplier `credited + capped_off` differs from the minutes
+    logged. With `limit` "at_most", `required` is the most allowed (share, distinct, gap).
     """
 
     key: str
@@ -96,6 +139,8 @@ class RequirementResult:
     periods: tuple[PeriodResult, ...] = ()
     periods_missed: int = 0
     needed_this_period: int | None = None
+    limit: Limit = "at_least"
+    waiver: "WaiverNote | None" = None
 
 
 @dataclass(frozen=True, slots=True)

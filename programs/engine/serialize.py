@@ -1,6 +1,8 @@
 """Engine results as JSON-safe dicts (for ComplianceSnapshot.result) and back.
 
 Dates become ISO strings and tuples lists; `result_from_dict(result_to_dict(r)) == r`.
+Fields added after the first snapshots were stored are read with their defaults when absent, so
+an old snapshot still loads.
 """
 
 from collections.abc import Mapping
@@ -12,6 +14,7 @@ from programs.engine.results import (
     EnrollmentResult,
     Exclusion,
     Kind,
+    Limit,
     PeriodResult,
     PeriodState,
     RequirementResult,
@@ -19,6 +22,7 @@ from programs.engine.results import (
     Role,
     Status,
     StepEffect,
+    WaiverNote,
 )
 
 JsonDict = dict[str, Any]
@@ -77,11 +81,23 @@ def _requirement_to_dict(result: RequirementResult) -> JsonDict:
                 "satisfied": p.satisfied,
                 "exempt": p.exempt,
                 "state": p.state,
+                "required_minutes": p.required_minutes,
+                "required_sessions": p.required_sessions,
+                "trigger_minutes": p.trigger_minutes,
+                "days": p.days,
             }
             for p in result.periods
         ],
         "periods_missed": result.periods_missed,
         "needed_this_period": result.needed_this_period,
+        "limit": result.limit,
+        "waiver": None
+        if result.waiver is None
+        else {
+            "reason": result.waiver.reason,
+            "original_required": result.waiver.original_required,
+            "waived": result.waiver.waived,
+        },
     }
 
 
@@ -93,7 +109,13 @@ def _contribution_to_dict(contribution: Contribution) -> JsonDict:
         "input": contribution.input,
         "credited": contribution.credited,
         "steps": [
-            {"step": s.step, "before": s.before, "after": s.after, "capped_off": s.capped_off}
+            {
+                "step": s.step,
+                "before": s.before,
+                "after": s.after,
+                "capped_off": s.capped_off,
+                "note": s.note,
+            }
             for s in contribution.steps
         ],
         "role": contribution.role,
@@ -135,11 +157,31 @@ def _requirement_from_dict(data: Mapping[str, Any]) -> RequirementResult:
                 satisfied=bool(p["satisfied"]),
                 exempt=bool(p["exempt"]),
                 state=_literal(p["state"], PeriodState),
+                required_minutes=_optional_int(p.get("required_minutes")),
+                required_sessions=_optional_int(p.get("required_sessions")),
+                trigger_minutes=_optional_int(p.get("trigger_minutes")),
+                days=_optional_int(p.get("days")),
             )
             for p in data["periods"]
         ),
         periods_missed=int(data["periods_missed"]),
-        needed_this_period=None if needed is None else int(needed),
+        needed_this_period=_optional_int(needed),
+        limit=_literal(data.get("limit", "at_least"), Limit),
+        waiver=_waiver_from_dict(data.get("waiver")),
+    )
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _waiver_from_dict(data: Mapping[str, Any] | None) -> WaiverNote | None:
+    if data is None:
+        return None
+    return WaiverNote(
+        reason=str(data["reason"]),
+        original_required=int(data["original_required"]),
+        waived=bool(data["waived"]),
     )
 
 
@@ -156,6 +198,7 @@ def _contribution_from_dict(data: Mapping[str, Any]) -> Contribution:
                 before=int(s["before"]),
                 after=int(s["after"]),
                 capped_off=int(s["capped_off"]),
+                note=str(s.get("note", "")),
             )
             for s in data["steps"]
         ),

@@ -114,7 +114,10 @@ requirements:
     counts:
       - categories: [client_individual]
 """,
-        ["bad.yaml:11: requirements[0].kind: 'sum' is not one of ['total', 'cadence', 'ratio']"],
+        [
+            "bad.yaml:11: requirements[0].kind: 'sum' is not one of "
+            "['total', 'cadence', 'ratio', 'average', 'share', 'distinct', 'gap', 'elapsed']"
+        ],
         id="wrong-kind",
     ),
     pytest.param(
@@ -131,7 +134,9 @@ requirements:
           - client_individual
           - client_imaginary
 """,
-        ["bad.yaml:17: requirements[0].counts[0].categories[1]: unknown category 'client_imaginary'"],
+        [
+            "bad.yaml:17: requirements[0].counts[0].categories[1]: unknown category 'client_imaginary'"
+        ],
         id="unknown-category",
     ),
     pytest.param(
@@ -450,7 +455,13 @@ DEMO_FILES = {
     ),
     "riverside-mft.yaml": (
         "riverside-mft",
-        ["client_contact", "relational_hours", "supervision", "supervision_ratio", "personal_therapy"],
+        [
+            "client_contact",
+            "relational_hours",
+            "supervision",
+            "supervision_ratio",
+            "personal_therapy",
+        ],
     ),
 }
 

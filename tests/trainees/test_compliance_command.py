@@ -45,7 +45,11 @@ def scenario(trainee, other_trainee, supervisor, enrollment):
         )
         verified.append(session_countersign(session=session, supervisor=supervisor))
     draft = session_log(
-        trainee=trainee, actor=trainee.user, date=date(2026, 6, 8), duration_minutes=60, category=client
+        trainee=trainee,
+        actor=trainee.user,
+        date=date(2026, 6, 8),
+        duration_minutes=60,
+        category=client,
     )
     therapy_sessions = [
         session_log(
@@ -158,6 +162,8 @@ def test_json_gives_the_whole_result_with_its_explanation(scenario):
                     "periods": [],
                     "periods_missed": 0,
                     "needed_this_period": None,
+                    "limit": "at_least",
+                    "waiver": None,
                 },
                 {
                     "key": "therapy_sessions",
@@ -187,6 +193,8 @@ def test_json_gives_the_whole_result_with_its_explanation(scenario):
                     "periods": [],
                     "periods_missed": 0,
                     "needed_this_period": None,
+                    "limit": "at_least",
+                    "waiver": None,
                 },
             ],
         }

@@ -13,7 +13,6 @@ from programs.models import ActivityCategory, Program, ProgramCategory, Requirem
 from tests.factories import (
     EnrollmentFactory,
     LeaveFactory,
-    ProgramFactory,
     RequirementSetFactory,
     SessionFactory,
     SupervisorAssignmentFactory,
@@ -32,7 +31,9 @@ def violates(constraint: str, *unique_columns: str):
     unique one by its columns, so those are passed too.
     """
     if connection.vendor == "sqlite" and unique_columns:
-        return pytest.raises(IntegrityError, match=f"UNIQUE constraint failed: {', '.join(unique_columns)}")
+        return pytest.raises(
+            IntegrityError, match=f"UNIQUE constraint failed: {', '.join(unique_columns)}"
+        )
     return pytest.raises(IntegrityError, match=constraint)
 
 
@@ -61,7 +62,9 @@ def session_row(session: Session) -> dict:
             "session_verified_has_verifier",
             id="verified-without-time",
         ),
-        pytest.param({"status": "rejected"}, "session_rejected_has_reason", id="rejected-no-reason"),
+        pytest.param(
+            {"status": "rejected"}, "session_rejected_has_reason", id="rejected-no-reason"
+        ),
         pytest.param(
             {"provider": "supervisor", "provider_name": "Dr Outside"},
             "session_one_kind_of_provider",
@@ -72,7 +75,9 @@ def session_row(session: Session) -> dict:
 def test_database_refuses_an_impossible_session_update(trainee, supervisor, changes, constraint):
     session = SessionFactory(trainee=trainee)
     before = session_row(session)
-    changes = {key: supervisor if value == "supervisor" else value for key, value in changes.items()}
+    changes = {
+        key: supervisor if value == "supervisor" else value for key, value in changes.items()
+    }
 
     with violates(constraint), transaction.atomic():
         Session.objects.filter(pk=session.pk).update(**changes)
@@ -101,14 +106,18 @@ def test_database_refuses_a_bulk_created_session_of_impossible_length(trainee, m
         pytest.param({"duration_minutes": 1}, id="1-min"),
         pytest.param({"duration_minutes": 720}, id="720-min"),
         pytest.param({"format": "group", "group_size": 2}, id="group-of-two"),
-        pytest.param({"status": "verified", "verified_by": "supervisor", "verified_at": NOW}, id="verified"),
+        pytest.param(
+            {"status": "verified", "verified_by": "supervisor", "verified_at": NOW}, id="verified"
+        ),
         pytest.param({"status": "rejected", "rejection_reason": "Wrong date."}, id="rejected"),
         pytest.param({"provider": "supervisor"}, id="provider-with-account"),
     ],
 )
 def test_database_accepts_the_edges(trainee, supervisor, changes):
     session = SessionFactory(trainee=trainee)
-    changes = {key: supervisor if value == "supervisor" else value for key, value in changes.items()}
+    changes = {
+        key: supervisor if value == "supervisor" else value for key, value in changes.items()
+    }
 
     with transaction.atomic():
         updated = Session.objects.filter(pk=session.pk).update(**changes)
@@ -166,7 +175,9 @@ def test_database_refuses_a_second_open_enrollment_in_one_program(trainee, progr
 
 
 def test_database_allows_re_enrolling_after_an_enrollment_ended(trainee, program, enrollment):
-    Enrollment.objects.filter(pk=enrollment.pk).update(status="withdrawn", ended_on=date(2026, 3, 1))
+    Enrollment.objects.filter(pk=enrollment.pk).update(
+        status="withdrawn", ended_on=date(2026, 3, 1)
+    )
 
     EnrollmentFactory(trainee=trainee, program=program, start_date=date(2026, 6, 1))
 
@@ -175,7 +186,9 @@ def test_database_allows_re_enrolling_after_an_enrollment_ended(trainee, program
 
 def test_database_refuses_a_leave_ending_before_it_starts(enrollment):
     with violates("leave_end_not_before_start"), transaction.atomic():
-        LeaveFactory(enrollment=enrollment, start_date=date(2026, 3, 31), end_date=date(2026, 3, 30))
+        LeaveFactory(
+            enrollment=enrollment, start_date=date(2026, 3, 31), end_date=date(2026, 3, 30)
+        )
 
     assert LeaveOfAbsence.objects.count() == 0
 
@@ -215,7 +228,9 @@ def test_database_refuses_requirement_set_version_0_or_a_repeated_version(progra
     with violates("requirement_set_version_unique", *unique), transaction.atomic():
         RequirementSetFactory(program=program, version=1)
 
-    assert list(RequirementSet.objects.filter(program=program).values_list("version", flat=True)) == [1]
+    assert list(
+        RequirementSet.objects.filter(program=program).values_list("version", flat=True)
+    ) == [1]
 
 
 def test_database_refuses_a_category_setting_twice_for_one_program(program):
@@ -235,7 +250,10 @@ def test_database_refuses_a_repeated_external_id_but_allows_many_without(db):
     TraineeFactory(external_id=None)
     TraineeFactory(external_id=None)
 
-    with violates("trainee_external_id_unique", "trainees_trainee.external_id"), transaction.atomic():
+    with (
+        violates("trainee_external_id_unique", "trainees_trainee.external_id"),
+        transaction.atomic(),
+    ):
         TraineeFactory(external_id="S-1001", user=UserFactory())
 
     assert Trainee.objects.count() == 3

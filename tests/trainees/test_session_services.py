@@ -95,7 +95,9 @@ def rejected(submitted, supervisor) -> Session:
             {"duration_minutes": 721}, {"duration_minutes": [DURATION_RANGE]}, id="721-min"
         ),
         pytest.param(
-            {"format": SessionFormat.GROUP}, {"group_size": [GROUP_SIZE_REQUIRED]}, id="group-no-size"
+            {"format": SessionFormat.GROUP},
+            {"group_size": [GROUP_SIZE_REQUIRED]},
+            id="group-no-size",
         ),
         pytest.param(
             {"format": SessionFormat.GROUP, "group_size": 1},
@@ -268,7 +270,9 @@ def test_a_trainee_who_names_themselves_provider_cannot_countersign(trainee):
 def test_a_supervisor_assignment_covers_its_dates_only(trainee, enrollment):
     # given a second supervisor who took over on 1 June
     successor = UserFactory(email="successor@example.org")
-    SupervisorAssignmentFactory(enrollment=enrollment, supervisor=successor, starts_on=date(2026, 6, 1))
+    SupervisorAssignmentFactory(
+        enrollment=enrollment, supervisor=successor, starts_on=date(2026, 6, 1)
+    )
     before_takeover = log(trainee, date=date(2026, 5, 31), submit=True)
     after_takeover = log(trainee, date=date(2026, 6, 1), submit=True)
 

@@ -1,3 +1,4 @@
+from trainees.models.attestation import Attestation
 from trainees.models.compliance import ComplianceSnapshot, RequirementStatus
 from trainees.models.enrollment import (
     Cohort,
@@ -6,13 +7,23 @@ from trainees.models.enrollment import (
     SupervisorAssignment,
     Trainee,
 )
+from trainees.models.invitation import Invitation, LoginAttempt
+from trainees.models.preferences import NotificationPreference, ReminderKind
+from trainees.models.recurring import RecurringOccurrence, RecurringSession
 from trainees.models.session import Session, SessionFormat, SessionModality, SessionStatus
 
 __all__ = [
+    "Attestation",
     "Cohort",
     "ComplianceSnapshot",
     "Enrollment",
+    "Invitation",
     "LeaveOfAbsence",
+    "LoginAttempt",
+    "NotificationPreference",
+    "RecurringOccurrence",
+    "RecurringSession",
+    "ReminderKind",
     "RequirementStatus",
     "Session",
     "SessionFormat",

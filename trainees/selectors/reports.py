@@ -53,6 +53,8 @@ def _base(program: Program, filters: ReportFilters) -> QuerySet[Enrollment]:
     enrollments = (
         Enrollment.objects.filter(program=program)
         .select_related("trainee__user", "cohort", "snapshot", "requirement_set")
+        # The stored result is the bulk of a row and the report needs only its summary columns.
+        .defer("snapshot__result", "requirement_set__definition")
         .order_by("pk")
     )
     if filters.cohort:

@@ -1,9 +1,12 @@
 """Storing compliance snapshots so reports read rows instead of recomputing."""
 
+import multiprocessing
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
+from typing import Any
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from programs.engine import EnrollmentResult, result_to_dict
@@ -11,6 +14,26 @@ from trainees.models import ComplianceSnapshot, Enrollment, RequirementStatus
 from trainees.selectors.compliance import enrollments_compliance
 
 SNAPSHOT_BATCH_SIZE = 500
+
+
+def compact_result(data: dict[str, Any]) -> dict[str, Any]:
+    """What a snapshot keeps: every figure, status and period, and exclusions summed by reason.
+
+    The per-session explanation is most of a result's size (hundreds of KB for a trainee with a
+    few years of sessions) and is only ever read for one enrollment at a time, so it is recomputed
+    on demand instead of being stored 2,000 times.
+    """
+    requirements = []
+    for requirement in data["requirements"]:
+        summary: dict[str, dict[str, int]] = {}
+        for exclusion in requirement.get("excluded", []):
+            entry = summary.setdefault(exclusion["reason"], {"sessions": 0, "minutes": 0})
+            entry["sessions"] += 1
+            entry["minutes"] += exclusion["minutes"]
+        requirements.append(
+            {**requirement, "excluded": [], "explanation": [], "excluded_summary": summary}
+        )
+    return {**data, "requirements": requirements}
 
 
 def _store(enrollments: list[Enrollment], results: dict[int, EnrollmentResult]) -> None:
@@ -21,7 +44,7 @@ def _store(enrollments: list[Enrollment], results: dict[int, EnrollmentResult]) 
             requirement_set_id=e.requirement_set_id,
             as_of=results[e.pk].as_of,
             status=results[e.pk].status,
-            result=result_to_dict(results[e.pk]),
+            result=compact_result(result_to_dict(results[e.pk])),
             computed_at=now,
         )
         for e in enrollments
@@ -80,16 +103,37 @@ def _batches(enrollment_ids: list[int]) -> Iterator[list[Enrollment]]:
         )
 
 
-def snapshots_refresh_all(*, program_slug: str | None = None) -> int:
-    """Recompute every enrollment's snapshot in bounded batches. Idempotent; returns the count."""
-    queryset = Enrollment.objects.order_by("pk")
-    if program_slug:
-        queryset = queryset.filter(program__slug=program_slug)
-    ids = list(queryset.values_list("pk", flat=True))
+def _refresh_ids(ids: list[int]) -> int:
     total = 0
     for batch in _batches(ids):
         total += snapshots_refresh(enrollments=batch)
     return total
+
+
+def _worker_start() -> None:
+    # A forked worker must not share the parent's database connection.
+    connections.close_all()
+
+
+def snapshots_refresh_all(*, program_slug: str | None = None, workers: int = 1) -> int:
+    """Recompute every enrollment's snapshot in bounded batches. Idempotent; returns the count.
+
+    With `workers` > 1 the batches are spread over processes (the engine is CPU-bound Python);
+    each batch commits on its own, so an interrupted run leaves every snapshot either old or new.
+    """
+    queryset = Enrollment.objects.order_by("pk")
+    if program_slug:
+        queryset = queryset.filter(program__slug=program_slug)
+    ids = list(queryset.values_list("pk", flat=True))
+    if workers <= 1 or len(ids) <= SNAPSHOT_BATCH_SIZE:
+        return _refresh_ids(ids)
+    chunks = [ids[i : i + SNAPSHOT_BATCH_SIZE] for i in range(0, len(ids), SNAPSHOT_BATCH_SIZE)]
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_worker_start
+    ) as pool:
+        return sum(pool.map(_refresh_ids, chunks))
 
 
 def trainee_snapshots_refresh(*, trainee_id: int) -> int:

@@ -59,7 +59,9 @@ def make_facts() -> Callable[..., EnrollmentFacts]:
         start: date = START,
         end: date = END,
         as_of: date = AS_OF,
+        **extra: Any,
     ) -> EnrollmentFacts:
+        """`extra`: milestones, approved_provider_ids, waivers."""
         return EnrollmentFacts(
             enrollment_id=1,
             start=start,
@@ -67,6 +69,7 @@ def make_facts() -> Callable[..., EnrollmentFacts]:
             as_of=as_of,
             leaves=tuple(Leave(start=first, end=last) for first, last in leaves),
             sessions=tuple(sessions),
+            **extra,
         )
 
     return make

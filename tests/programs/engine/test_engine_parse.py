@@ -225,7 +225,8 @@ RATIO = {"key": "k", "kind": "ratio", "categories": ["s"], "per_categories": ["c
     [
         (
             [total(kind="streak")],
-            "requirement 'k': kind: unknown kind 'streak' (expected total, cadence or ratio)",
+            "requirement 'k': kind: unknown kind 'streak' (expected total, cadence, ratio, average, "
+            "share, distinct, gap, elapsed)",
         ),
         ([total(), total()], "requirement 'k': key: duplicate requirement key"),
         (
@@ -250,7 +251,8 @@ RATIO = {"key": "k", "kind": "ratio", "categories": ["s"], "per_categories": ["c
                     counts=[{"categories": ["a"], "steps": [{"cap": 1, "multiply": {"factor": 2}}]}]
                 )
             ],
-            "requirement 'k': counts[0].steps[0]: a step has exactly one of cap_per_period, cap, multiply",
+            "requirement 'k': counts[0].steps[0]: a step has exactly one of cap_per_period, cap, "
+            "multiply, scale, group_credit, hour_equivalent, cap_rolling, only_if",
         ),
         (
             [total(counts=[{"categories": ["a"], "steps": [{"multiply": {"factor": 1.5}}]}])],
@@ -267,7 +269,8 @@ RATIO = {"key": "k", "kind": "ratio", "categories": ["s"], "per_categories": ["c
                     ]
                 )
             ],
-            "requirement 'k': counts[0].steps[0].cap_per_period.period: 'day' is not week or month",
+            "requirement 'k': counts[0].steps[0].cap_per_period.period: 'day' is not week, month "
+            "or enrollment_year",
         ),
         (
             [total(unit="sessions", minimum=2.5)],
@@ -292,7 +295,7 @@ RATIO = {"key": "k", "kind": "ratio", "categories": ["s"], "per_categories": ["c
         ([CADENCE], "requirement 'k': min_sessions: give min_sessions and/or min_hours"),
         (
             [{**CADENCE, "min_sessions": 1, "period": "day"}],
-            "requirement 'k': period: 'day' is not week or month",
+            "requirement 'k': period: 'day' is not week, month or enrollment_year",
         ),
         (
             [{**CADENCE, "min_sessions": 1, "allowed_misses": -1}],

@@ -79,8 +79,14 @@ def test_result_dict_uses_iso_dates_and_lists(rich_result):
             "input": 90,
             "credited": 120,
             "steps": [
-                {"step": "cap_per_period:week", "before": 90, "after": 60, "capped_off": 30},
-                {"step": "multiply", "before": 60, "after": 120, "capped_off": 0},
+                {
+                    "step": "cap_per_period:week",
+                    "before": 90,
+                    "after": 60,
+                    "capped_off": 30,
+                    "note": "",
+                },
+                {"step": "multiply", "before": 60, "after": 120, "capped_off": 0, "note": ""},
             ],
             "role": "credit",
         }
@@ -102,8 +108,29 @@ def test_result_dict_uses_iso_dates_and_lists(rich_result):
         "satisfied": False,
         "exempt": False,
         "state": "elapsed",
+        "required_minutes": None,
+        "required_sessions": None,
+        "trigger_minutes": None,
+        "days": None,
     }
     assert (cadence["projected_completion"], cadence["needed_this_period"]) == (None, 1)
+    assert (total["limit"], total["waiver"]) == ("at_least", None)
+
+
+def test_a_snapshot_stored_before_limits_waivers_and_notes_still_loads(rich_result):
+    # given a snapshot without the fields added with the rule kinds of issue 3
+    data = result_to_dict(rich_result)
+    for requirement in data["requirements"]:
+        del requirement["limit"], requirement["waiver"]
+        for period in requirement["periods"]:
+            for field in ("required_minutes", "required_sessions", "trigger_minutes", "days"):
+                del period[field]
+        for contribution in requirement["explanation"]:
+            for step in contribution["steps"]:
+                del step["note"]
+
+    # when / then
+    assert result_from_dict(data) == rich_result
 
 
 def test_malformed_snapshot_is_refused(rich_result):

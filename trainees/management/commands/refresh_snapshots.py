@@ -1,3 +1,4 @@
+import os
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -10,7 +11,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--program", help="Only this program's enrollments (slug).")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="Processes to spread the work over.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        count = snapshots_refresh_all(program_slug=options["program"])
+        count = snapshots_refresh_all(program_slug=options["program"], workers=options["workers"])
         self.stdout.write(f"Refreshed {count} snapshot(s).")

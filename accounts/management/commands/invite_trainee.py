@@ -1,0 +1,35 @@
+"""Create an invitation for an enrollment's trainee and print the link (until a director page sends it)."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.urls import reverse
+
+from accounts.services_invitations import invitation_create
+from trainees.models import Enrollment
+
+
+class Command(BaseCommand):
+    help = "Create a single-use invitation link for an enrollment's trainee and print it."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--enrollment", type=int, required=True)
+        parser.add_argument("--email", help="Defaults to the trainee's e-mail address.")
+        parser.add_argument(
+            "--base-url", default=getattr(settings, "SITE_URL", "http://127.0.0.1:8000")
+        )
+
+    def handle(self, *args: object, **options: object) -> None:
+        enrollment = (
+            Enrollment.objects.select_related("trainee__user", "program")
+            .filter(pk=options["enrollment"])
+            .first()
+        )
+        if enrollment is None:
+            raise CommandError(f"No enrollment with id {options['enrollment']}.")
+        try:
+            issued = invitation_create(enrollment=enrollment, email=options["email"] or None)  # type: ignore[arg-type]
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        path = reverse("accounts:invitation_accept", args=[issued.token])
+        self.stdout.write(f"{str(options['base_url']).rstrip('/')}{path}")

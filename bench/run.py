@@ -1,0 +1,457 @@
+# ruff: noqa: T201  (a command-line report: printing is its job)
+"""`make bench`: build (or reuse) a scale dataset on PostgreSQL and measure what users wait for.
+
+Every figure is printed beside a baseline measured in the same run on the same data, so the ratio
+means something on any machine. Results go to bench/results.json.
+
+    python -m bench.run [--half] [--runs N] [--skip-load]
+"""
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+FULL = {"trainees": 2000, "intensity": 1.9, "db": "countersign_bench"}
+HALF = {"trainees": 1000, "intensity": 1.9, "db": "countersign_bench_half"}
+GUNICORN_PORT = 8765
+
+
+@dataclass
+class Figure:
+    name: str
+    unit: str
+    samples: list[float]
+    target: str = ""
+    baseline: str = ""
+    baseline_samples: list[float] = field(default_factory=list)
+    queries: int | None = None
+    ok: bool | None = None
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples) if self.samples else float("nan")
+
+    @property
+    def baseline_median(self) -> float | None:
+        return statistics.median(self.baseline_samples) if self.baseline_samples else None
+
+    def summary(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["median"] = self.median
+        data["min"] = min(self.samples) if self.samples else None
+        data["max"] = max(self.samples) if self.samples else None
+        data["baseline_median"] = self.baseline_median
+        data["ratio_to_baseline"] = (
+            self.median / self.baseline_median if self.baseline_median else None
+        )
+        return data
+
+
+def _ensure_database(name: str) -> str:
+    admin = "postgresql://postgres@127.0.0.1:5432/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return f"postgres://postgres@127.0.0.1:5432/{name}"
+
+
+def _setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def _timed(fn: Callable[[], Any], runs: int) -> list[float]:
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def _dataset(size: dict[str, Any]) -> dict[str, int]:
+    from django.core.management import call_command
+
+    from trainees.models import Enrollment, Session
+
+    call_command("migrate", verbosity=0)
+    if Enrollment.objects.count() != size["trainees"]:
+        if Enrollment.objects.exists():
+            raise SystemExit(
+                f"Database {size['db']} holds a different dataset; drop it (dropdb {size['db']}) and rerun."
+            )
+        print(
+            f"Seeding {size['trainees']} trainees (first run only; several minutes)...", flush=True
+        )
+        call_command(
+            "seed_demo", trainees=size["trainees"], years=3, seed=1, intensity=size["intensity"]
+        )
+    return {"enrollments": Enrollment.objects.count(), "sessions": Session.objects.count()}
+
+
+def _credentials() -> dict[str, Any]:
+    from accounts.models import ApiKey, PersonalToken
+    from accounts.services import api_key_create, personal_token_create
+    from programs.models import Institution
+    from trainees.models import Enrollment
+
+    ApiKey.objects.filter(name="bench").delete()
+    PersonalToken.objects.filter(name="bench").delete()
+    keys = {}
+    for institution in Institution.objects.all():
+        _, issued = api_key_create(institution=institution, name="bench", scopes=["reports:read"])
+        keys[institution.pk] = issued.raw
+    loggers = []
+    for enrollment in (
+        Enrollment.objects.filter(program__slug="riverside-mft", status="active")
+        .select_related("trainee__user")
+        .order_by("pk")[:16]
+    ):
+        _, issued = personal_token_create(user=enrollment.trainee.user, name="bench")
+        loggers.append((issued.raw, enrollment.start_date))
+    return {"keys": keys, "loggers": loggers}
+
+
+def measure_report(runs: int, creds: dict[str, Any]) -> list[Figure]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from programs.models import Program
+
+    client = Client()
+    programs = list(Program.objects.select_related("institution").order_by("slug"))
+
+    def fetch(accept: str, extra: str = "") -> int:
+        queries = 0
+        for program in programs:
+            key = creds["keys"][program.institution_id]
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(
+                    f"/api/v1/programs/{program.slug}/report/?page_size=2000{extra}",
+                    HTTP_AUTHORIZATION=f"Api-Key {key}",
+                    HTTP_ACCEPT=accept,
+                )
+                body = (
+                    b"".join(response.streaming_content) if response.streaming else response.content
+                )
+            assert response.status_code == 200, body[:300]
+            queries = max(queries, len(ctx.captured_queries))
+        return queries
+
+    def group_by() -> None:
+        with connection.cursor() as cursor:
+            for program in programs:
+                cursor.execute(
+                    "SELECT e.id, s.category_id, SUM(s.duration_minutes) "
+                    "FROM trainees_session s JOIN trainees_enrollment e ON e.trainee_id = s.trainee_id "
+                    "WHERE e.program_id = %s GROUP BY e.id, s.category_id",
+                    [program.pk],
+                )
+                cursor.fetchall()
+
+    fetch("application/json")  # warm caches
+    baseline = _timed(group_by, runs)
+    figures = []
+    for label, accept in (("JSON", "application/json"), ("CSV", "text/csv")):
+        queries = fetch(accept)
+        samples = _timed(lambda accept=accept: fetch(accept), runs)
+        figure = Figure(
+            name=f"(1) program report, all enrollments, {label}",
+            unit="ms",
+            samples=samples,
+            target="<= 250 ms and <= 2x GROUP BY; <= 10 queries",
+            baseline="SQL GROUP BY enrollment, category",
+            baseline_samples=baseline,
+            queries=queries,
+        )
+        figure.ok = (
+            figure.median <= 250
+            and figure.median <= 2 * statistics.median(baseline)
+            and queries <= 10
+        )
+        figures.append(figure)
+    past = (date.today() - timedelta(days=180)).isoformat()
+    queries = fetch("application/json", f"&as_of={past}")
+    samples = _timed(lambda: fetch("application/json", f"&as_of={past}"), 2)
+    figures.append(
+        Figure(
+            name=f"(2) program report computed as of {past}, JSON",
+            unit="ms",
+            samples=samples,
+            baseline="SQL GROUP BY enrollment, category",
+            baseline_samples=baseline,
+            queries=queries,
+            note="computed on demand by the engine for every enrollment",
+        )
+    )
+    return figures
+
+
+def measure_recompute() -> Figure:
+    script = (
+        "import resource, time, django; django.setup();"
+        "from trainees.services.compliance import snapshots_refresh_all;"
+        "import os; t = time.perf_counter(); n = snapshots_refresh_all(workers=os.cpu_count());"
+        "print(n, (time.perf_counter() - t) * 1000,"
+        " resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    count, ms, max_rss_kb = int(out[0]), float(out[1]), int(out[2])
+    figure = Figure(
+        name=f"(6) recompute all {count} snapshots",
+        unit="ms",
+        samples=[ms],
+        target="<= 60 s and <= 1 GiB peak",
+        note=f"peak memory {max_rss_kb / 1024:.0f} MiB (parent + largest worker)",
+    )
+    figure.ok = ms <= 60_000 and max_rss_kb <= 1024 * 1024
+    return figure
+
+
+def measure_engine(runs: int) -> Figure:
+    try:
+        from programs.engine.benchmark import run_engine_benchmark
+    except ImportError:
+        return Figure(
+            name="(8) engine alone, 5,000 sessions", unit="ms", samples=[], note="not available"
+        )
+    result = run_engine_benchmark(sessions=5000)
+    samples = [s * 1000 for s in result.get("samples", [result["median"]])]
+    return Figure(
+        name="(8) engine alone, 5,000 sessions, largest preset",
+        unit="ms",
+        samples=samples,
+        note=str({k: v for k, v in result.items() if k not in ("samples",)}),
+    )
+
+
+def _post_loop(
+    path: str,
+    headers: dict[str, str],
+    bodies: Callable[[int], dict[str, Any]],
+    count: int,
+    out: list[float],
+    errors: list[int],
+) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", GUNICORN_PORT, timeout=30)
+    for i in range(count):
+        started = time.perf_counter()
+        conn.request(
+            "POST",
+            path,
+            body=json.dumps(bodies(i)),
+            headers={"Content-Type": "application/json", **headers},
+        )
+        response = conn.getresponse()
+        response.read()
+        if response.status != 201:
+            errors.append(response.status)
+        out.append((time.perf_counter() - started) * 1000)
+    conn.close()
+
+
+def measure_logging(creds: dict[str, Any], requests_each: int) -> list[Figure]:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "bench.wsgi",
+            "--workers",
+            "4",
+            "--bind",
+            f"127.0.0.1:{GUNICORN_PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", GUNICORN_PORT, timeout=1).request(
+                    "GET", "/api/v1/health/"
+                )
+                break
+            except OSError:
+                time.sleep(0.1)
+        loggers = creds["loggers"]
+        today = date.today()
+
+        def session_body(start: date) -> Callable[[int], dict[str, Any]]:
+            def body(i: int) -> dict[str, Any]:
+                day = max(start, today - timedelta(days=1 + i % 60))
+                return {
+                    "date": day.isoformat(),
+                    "duration_minutes": 50,
+                    "category": "client_individual",
+                    "submit": True,
+                }
+
+            return body
+
+        def run(
+            clients: int, path: str, make_body: Callable[[int], Callable[[int], dict[str, Any]]]
+        ) -> tuple[list[float], float, list[int]]:
+            latencies: list[float] = []
+            errors: list[int] = []
+            threads = [
+                threading.Thread(
+                    target=_post_loop,
+                    args=(
+                        path,
+                        {"Authorization": f"Bearer {loggers[c][0]}"},
+                        make_body(c),
+                        requests_each,
+                        latencies,
+                        errors,
+                    ),
+                )
+                for c in range(clients)
+            ]
+            started = time.perf_counter()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            return latencies, clients * requests_each / (time.perf_counter() - started), errors
+
+        noop = lambda c: lambda i: {}  # noqa: E731
+        real = lambda c: session_body(loggers[c][1])  # noqa: E731
+        run(1, "/bench/noop/", noop)  # warm up every worker
+        figures = []
+        base1, _, _ = run(1, "/bench/noop/", noop)
+        lat1, _, err1 = run(1, "/api/v1/sessions/", real)
+        f1 = Figure(
+            "(5) log a session via API, 1 client",
+            "ms",
+            lat1,
+            "<= 50 ms and <= 3x baseline",
+            "authenticated no-op DRF endpoint",
+            base1,
+        )
+        f1.ok = not err1 and f1.median <= 50 and f1.median <= 3 * statistics.median(base1)
+        f1.note = f"errors: {len(err1)}"
+        figures.append(f1)
+        base16, base_rps, _ = run(16, "/bench/noop/", noop)
+        lat16, rps, err16 = run(16, "/api/v1/sessions/", real)
+        f16 = Figure(
+            "(5) log a session via API, 16 clients",
+            "ms",
+            lat16,
+            ">= 150 sessions/s, no errors",
+            "authenticated no-op DRF endpoint",
+            base16,
+        )
+        f16.note = f"throughput {rps:.0f}/s (baseline {base_rps:.0f}/s); errors: {len(err16)}"
+        f16.ok = not err16 and rps >= 150
+        figures.append(f16)
+        return figures
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def machine() -> dict[str, Any]:
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres") as conn:
+        pg = conn.execute("SHOW server_version").fetchone()
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return {
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "memory_gib": round(memory / 2**30, 1),
+        "postgresql": pg[0] if pg else None,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "--half", action="store_true", help="Half-size dataset, to show linear growth."
+    )
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--skip-load", action="store_true", help="Skip the gunicorn load test.")
+    args = parser.parse_args()
+    size = HALF if args.half else FULL
+    _setup_django(_ensure_database(size["db"]))
+    dataset = _dataset(size)
+    creds = _credentials()
+    figures = measure_report(args.runs, creds)
+    figures.append(
+        Figure(
+            "(3) director overview page",
+            "ms",
+            [],
+            note="not measured yet: the page does not exist yet",
+        )
+    )
+    figures.append(Figure("(4) trainee dashboard", "ms", [], note="not measured yet"))
+    if not args.skip_load:
+        figures.extend(measure_logging(creds, requests_each=40))
+    figures.append(measure_recompute())
+    figures.append(
+        Figure(
+            "(7) weekly reminder run", "ms", [], note="not measured yet: reminders do not exist yet"
+        )
+    )
+    figures.append(measure_engine(args.runs))
+
+    print(f"\nDataset: {dataset['enrollments']} enrollments, {dataset['sessions']} sessions\n")
+    print(
+        f"{'figure':<58} {'median':>10} {'min..max':>20} {'baseline':>10} {'ratio':>7} {'queries':>7}  result"
+    )
+    for f in figures:
+        s = f.summary()
+        spread = f"{s['min']:.1f}..{s['max']:.1f}" if f.samples else "-"
+        base = f"{s['baseline_median']:.1f}" if s["baseline_median"] is not None else "-"
+        ratio = f"{s['ratio_to_baseline']:.2f}x" if s["ratio_to_baseline"] else "-"
+        verdict = {True: "ok", False: "MISSES TARGET", None: ""}[f.ok]
+        median = f"{f.median:.1f} {f.unit}" if f.samples else "-"
+        print(
+            f"{f.name:<58} {median:>10} {spread:>20} {base:>10} {ratio:>7} {f.queries if f.queries is not None else '-':>7}  {verdict} {f.target} {f.note}"
+        )
+    results = {
+        "machine": machine(),
+        "dataset": dataset,
+        "runs": args.runs,
+        "figures": [f.summary() for f in figures],
+    }
+    path = ROOT / "bench" / ("results-half.json" if args.half else "results.json")
+    path.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    print(f"\nWrote {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,23 @@
+"""Benchmark settings: production-like (DEBUG off, PostgreSQL), plus a do-nothing endpoint for the
+baseline. Never used outside `make bench`."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-0000000000000000000000000000")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/countersign_bench")
+
+from config.settings.base import *  # noqa: F403
+
+DEBUG = False
+ROOT_URLCONF = "bench.urls"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_BROKER_URL = "memory://"
+CELERY_TASK_ALWAYS_EAGER = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Load generation must measure the server, not the throttle.
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F405
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

@@ -1,0 +1,73 @@
+"""`elapsed` rules: a minimum duration ("not in fewer than 104 weeks", "over at least 18 months").
+
+Measured from the enrollment start, the first session of some categories, or a milestone, up to
+and including the as-of date (or the end): days of [anchor, that date], leave days not counted
+unless `count_leave`. The duration in days is counted on the calendar from the anchor, so
+"18 months" from 15 January is the 546 days to 15 July of the next year.
+"""
+
+from datetime import date, timedelta
+
+from programs.engine.context import Context
+from programs.engine.counting import contribution
+from programs.engine.periods import add_active_days, add_duration, days_between, leave_days
+from programs.engine.results import Contribution, Exclusion, RequirementResult, Status
+from programs.engine.rules import ElapsedRule
+
+
+def evaluate_elapsed(rule: ElapsedRule, context: Context) -> RequirementResult:
+    facts = context.facts
+    explanation: tuple[Contribution, ...] = ()
+    excluded: tuple[Exclusion, ...] = ()
+    anchor: date | None = facts.start
+    if rule.since == "milestone" and rule.milestone is not None:
+        anchor = facts.milestones.get(rule.milestone)
+    if rule.since == "first_session":
+        split = context.split(rule.categories, verified_only=rule.verified_only)
+        anchor = split.eligible[0].date if split.eligible else None
+        # The first session sets the anchor; the others are listed and add nothing.
+        explanation = tuple(
+            contribution(s, s.minutes, s.minutes if index == 0 else 0, role="occurrence")
+            for index, s in enumerate(split.eligible)
+        )
+        excluded = split.excluded
+    base = anchor or facts.start
+    required = (add_duration(base, rule.duration) - base).days
+    _, through = context.last_day
+    credited = 0
+    if anchor is not None and through >= anchor:
+        credited = days_between(anchor, through)
+        if not rule.count_leave:
+            credited -= leave_days(anchor, through, context.leaves)
+    status: Status
+    if credited >= required:
+        status = "met"
+    elif context.ended:
+        status = "behind"
+    elif anchor is None or credited == 0:
+        status = "not_started"
+    else:
+        status = "on_track"  # time passes at the pace it must
+    completion = None
+    if anchor is not None:
+        before = anchor - timedelta(days=1)
+        completion = (
+            before + timedelta(days=required)
+            if rule.count_leave
+            else add_active_days(before, required, context.leaves)
+        )
+    return RequirementResult(
+        key=rule.key,
+        name=rule.name,
+        kind="elapsed",
+        unit="days",
+        required=required,
+        credited=credited,
+        capped_off=0,
+        expected_by_now=min(credited, required),
+        status=status,
+        advisory=rule.advisory,
+        projected_completion=completion,
+        excluded=excluded,
+        explanation=explanation,
+    )

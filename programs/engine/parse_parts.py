@@ -1,0 +1,306 @@
+"""Parsing the parts rule kinds share: amounts, periods, durations, `where` filters, counts, steps.
+
+Every error names the requirement key and the field, as the spec asks.
+"""
+
+from collections.abc import Mapping
+from datetime import date
+from fractions import Fraction
+
+from programs.engine.amounts import (
+    RuleDefinitionError,
+    as_bool,
+    as_mapping,
+    as_sequence,
+    as_str,
+    check_keys,
+    fraction,
+    hours_to_minutes,
+    whole_number,
+)
+from programs.engine.rules import (
+    Cap,
+    CapPerPeriod,
+    CapRolling,
+    CountSource,
+    DateAnchor,
+    Duration,
+    GroupCredit,
+    HourEquivalent,
+    LookBack,
+    Multiply,
+    OnlyIf,
+    Period,
+    Scale,
+    SessionFilter,
+    Step,
+    Unit,
+)
+
+STEP_NAMES = (
+    "cap_per_period",
+    "cap",
+    "multiply",
+    "scale",
+    "group_credit",
+    "hour_equivalent",
+    "cap_rolling",
+    "only_if",
+)
+# Steps that turn minutes into other minutes; a `sessions` total has no minutes to convert.
+MINUTE_STEPS = frozenset({"scale", "group_credit", "hour_equivalent"})
+WHERE_KEYS = frozenset(
+    {
+        "from",
+        "until",
+        "look_back",
+        "approved_provider",
+        "provider_kinds",
+        "settings",
+        "max_group_size",
+        "min_session_minutes",
+    }
+)
+DURATION_KEYS = ("years", "months", "weeks", "days")
+
+
+def amount(value: object, unit: Unit, where: str, *, positive: bool = False) -> int:
+    """A whole amount in the rule's unit; caps may be 0 (the schema allows it: credits nothing)."""
+    result = hours_to_minutes(value, where) if unit == "hours" else whole_number(value, where)
+    if positive and result == 0:
+        raise RuleDefinitionError(f"{where}: must be positive, got {value!r}")
+    return result
+
+
+def positive_whole(value: object, where: str) -> int:
+    number = whole_number(value, where)
+    if number == 0:
+        raise RuleDefinitionError(f"{where}: must be positive, got {value!r}")
+    return number
+
+
+def positive_fraction(value: object, where: str) -> Fraction:
+    number = fraction(value, where)
+    if number <= 0:
+        raise RuleDefinitionError(f"{where}: must be positive, got {value!r}")
+    return number
+
+
+def share_fraction(value: object, where: str) -> Fraction:
+    number = fraction(value, where)
+    if not 0 < number <= 1:
+        raise RuleDefinitionError(f"{where}: must be more than 0 and at most 1, got {value!r}")
+    return number
+
+
+def parse_unit(raw: object, where: str) -> Unit:
+    unit = as_str(raw, f"{where}: unit")
+    if unit == "hours":
+        return "hours"
+    if unit == "sessions":
+        return "sessions"
+    raise RuleDefinitionError(f"{where}: unit: {unit!r} is not hours or sessions")
+
+
+def parse_period(raw: object, where: str) -> Period:
+    period = as_str(raw, where)
+    if period == "week":
+        return "week"
+    if period == "month":
+        return "month"
+    if period == "enrollment_year":
+        return "enrollment_year"
+    raise RuleDefinitionError(f"{where}: {period!r} is not week, month or enrollment_year")
+
+
+def categories_of(raw: object, where: str) -> frozenset[str]:
+    items = as_sequence(raw, where)
+    if not items:
+        raise RuleDefinitionError(f"{where}: must list at least one category")
+    return frozenset(as_str(item, where) for item in items)
+
+
+def parse_duration(raw: object, where: str) -> Duration:
+    """Exactly one of years, months, weeks, days: a positive whole number."""
+    body = as_mapping(raw, where)
+    check_keys(body, frozenset(DURATION_KEYS), where)
+    if len(body) != 1:
+        raise RuleDefinitionError(f"{where}: give exactly one of years, months, weeks, days")
+    [(unit, value)] = body.items()
+    count = positive_whole(value, f"{where}.{unit}")
+    return Duration(**{unit: count})
+
+
+def parse_date(raw: object, where: str) -> date:
+    if isinstance(raw, date):
+        return raw
+    text = as_str(raw, where)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise RuleDefinitionError(f"{where}: {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _parse_anchor(raw: object, where: str) -> DateAnchor:
+    body = as_mapping(raw, where)
+    check_keys(body, frozenset({"milestone", "date"}), where)
+    if len(body) != 1:
+        raise RuleDefinitionError(f"{where}: give exactly one of milestone, date")
+    if "milestone" in body:
+        return DateAnchor(milestone=as_str(body["milestone"], f"{where}.milestone"))
+    return DateAnchor(date=parse_date(body["date"], f"{where}.date"))
+
+
+def parse_where(raw: object, where: str) -> SessionFilter | None:
+    if raw is None:
+        return None
+    field = f"{where}where"
+    body = as_mapping(raw, field)
+    check_keys(body, WHERE_KEYS, field)
+    look_back = None
+    if "look_back" in body:
+        look = dict(as_mapping(body["look_back"], f"{field}.look_back"))
+        milestone = look.pop("from_milestone", None)
+        look_back = LookBack(
+            duration=parse_duration(look, f"{field}.look_back"),
+            from_milestone=None
+            if milestone is None
+            else as_str(milestone, f"{field}.look_back.from_milestone"),
+        )
+    kinds = body.get("provider_kinds")
+    settings = body.get("settings")
+    group = body.get("max_group_size")
+    shortest = body.get("min_session_minutes")
+    return SessionFilter(
+        on_or_after=None if "from" not in body else _parse_anchor(body["from"], f"{field}.from"),
+        on_or_before=None
+        if "until" not in body
+        else _parse_anchor(body["until"], f"{field}.until"),
+        look_back=look_back,
+        approved_provider=as_bool(
+            body.get("approved_provider", False), f"{field}.approved_provider"
+        ),
+        provider_kinds=None if kinds is None else _names(kinds, f"{field}.provider_kinds"),
+        settings=None if settings is None else _names(settings, f"{field}.settings"),
+        max_group_size=None if group is None else positive_whole(group, f"{field}.max_group_size"),
+        min_session_minutes=None
+        if shortest is None
+        else positive_whole(shortest, f"{field}.min_session_minutes"),
+    )
+
+
+def _names(raw: object, where: str) -> frozenset[str]:
+    items = as_sequence(raw, where)
+    if not items:
+        raise RuleDefinitionError(f"{where}: must list at least one value")
+    return frozenset(as_str(item, where) for item in items)
+
+
+def parse_counts(raw: object, unit: Unit, where: str) -> tuple[CountSource, ...]:
+    sources: list[CountSource] = []
+    # Categories already taken by an entry without a filter: a later entry would never see them.
+    taken: set[str] = set()
+    entries = as_sequence(raw, f"{where}: counts")
+    if not entries:
+        raise RuleDefinitionError(f"{where}: counts: must list at least one entry")
+    for index, item in enumerate(entries):
+        field = f"{where}: counts[{index}]"
+        entry = as_mapping(item, field)
+        check_keys(entry, frozenset({"categories", "steps", "where"}), field)
+        categories = categories_of(entry.get("categories"), f"{field}.categories")
+        if categories & taken:
+            twice = ", ".join(sorted(categories & taken))
+            raise RuleDefinitionError(
+                f"{field}.categories: {twice} already listed in another counts entry"
+            )
+        filter_ = parse_where(entry.get("where"), f"{field}.")
+        if filter_ is None:
+            taken |= categories
+        steps = tuple(
+            parse_step(step, unit, f"{field}.steps[{step_index}]")
+            for step_index, step in enumerate(as_sequence(entry.get("steps", []), f"{field}.steps"))
+        )
+        source = CountSource(categories=categories, steps=steps, where=filter_)
+        if source.condition_categories & categories:
+            both = ", ".join(sorted(source.condition_categories & categories))
+            raise RuleDefinitionError(
+                f"{field}: only_if: {both} is both credited and the condition"
+            )
+        sources.append(source)
+    return tuple(sources)
+
+
+def parse_step(raw: object, unit: Unit, where: str) -> Step:
+    step = as_mapping(raw, where)
+    if len(step) != 1:
+        raise RuleDefinitionError(f"{where}: a step has exactly one of {', '.join(STEP_NAMES)}")
+    [(name, value)] = step.items()
+    field = f"{where}.{name}"
+    if name not in STEP_NAMES:
+        raise RuleDefinitionError(f"{where}: unknown step {name!r}")
+    if name in MINUTE_STEPS and unit != "hours":
+        raise RuleDefinitionError(f"{field}: needs unit hours (it works on minutes)")
+    if name == "cap":
+        return Cap(amount=amount(value, unit, field))
+    if name == "scale":
+        return Scale(factor=positive_fraction(value, field))
+    body = as_mapping(value, field)
+    if name == "cap_per_period":
+        check_keys(body, frozenset({"period", "amount"}), field)
+        return CapPerPeriod(
+            period=parse_period(body.get("period"), f"{field}.period"),
+            amount=amount(body.get("amount"), unit, f"{field}.amount"),
+        )
+    if name == "multiply":
+        check_keys(body, frozenset({"factor", "input_cap"}), field)
+        factor = whole_number(body.get("factor"), f"{field}.factor")
+        if factor < 1:
+            raise RuleDefinitionError(f"{field}.factor: must be at least 1, got {factor}")
+        input_cap = None
+        if body.get("input_cap") is not None:
+            input_cap = amount(body["input_cap"], unit, f"{field}.input_cap")
+        return Multiply(factor=factor, input_cap=input_cap)
+    if name == "group_credit":
+        check_keys(body, frozenset({"divide_above", "at_or_below"}), field)
+        return GroupCredit(
+            divide_above=whole_number(body.get("divide_above"), f"{field}.divide_above"),
+            share_at_or_below=share_fraction(body.get("at_or_below"), f"{field}.at_or_below"),
+        )
+    if name == "hour_equivalent":
+        check_keys(body, frozenset({"minutes", "round_up_from"}), field)
+        minutes = positive_whole(body.get("minutes"), f"{field}.minutes")
+        round_up_from = positive_whole(body.get("round_up_from", minutes), f"{field}.round_up_from")
+        if round_up_from > minutes:
+            raise RuleDefinitionError(
+                f"{field}.round_up_from: must not exceed minutes ({minutes}), got {round_up_from}"
+            )
+        return HourEquivalent(minutes=minutes, round_up_from=round_up_from)
+    if name == "cap_rolling":
+        check_keys(body, frozenset({"days", "amount"}), field)
+        return CapRolling(
+            days=positive_whole(body.get("days"), f"{field}.days"),
+            amount=amount(body.get("amount"), unit, f"{field}.amount"),
+        )
+    return _parse_only_if(body, field)
+
+
+def _parse_only_if(body: Mapping[str, object], field: str) -> OnlyIf:
+    check_keys(
+        body,
+        frozenset({"period", "categories", "min_hours", "min_sessions", "same_setting"}),
+        field,
+    )
+    min_minutes = min_sessions = None
+    if body.get("min_hours") is not None:
+        min_minutes = amount(body["min_hours"], "hours", f"{field}.min_hours", positive=True)
+    if body.get("min_sessions") is not None:
+        min_sessions = positive_whole(body["min_sessions"], f"{field}.min_sessions")
+    if min_minutes is None and min_sessions is None:
+        raise RuleDefinitionError(f"{field}: give min_sessions and/or min_hours")
+    return OnlyIf(
+        period=parse_period(body.get("period"), f"{field}.period"),
+        categories=categories_of(body.get("categories"), f"{field}.categories"),
+        min_minutes=min_minutes,
+        min_sessions=min_sessions,
+        same_setting=as_bool(body.get("same_setting", False), f"{field}.same_setting"),
+    )

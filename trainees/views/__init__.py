@@ -1,0 +1,1 @@
+"""Server-rendered pages of the trainee's own records. Every page starts from access selectors."""

@@ -1,0 +1,51 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from accounts.models import User
+from trainees.models import Trainee
+from trainees.selectors.dashboard import (
+    own_enrollments,
+    own_trainee,
+    requirement_explanation,
+    trainee_dashboard,
+    user_today,
+)
+from trainees.services.recurring import recurring_proposals
+from trainees.views.common import htmx, trainee_view
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    trainee = own_trainee(user)
+    if trainee is None:
+        # Staff and supervisors have their own pages elsewhere; nothing private is shown here.
+        return render(request, "trainees/not_a_trainee.html")
+    dashboard = trainee_dashboard(user=user, trainee=trainee)
+    proposals = recurring_proposals(trainee=trainee, today=user_today(user))
+    return render(
+        request,
+        "trainees/dashboard.html",
+        {"dashboard": dashboard, "proposals": proposals, "today": user_today(user)},
+    )
+
+
+@trainee_view
+def requirement_explain(
+    request: HttpRequest, user: User, trainee: Trainee, enrollment_id: int, key: str
+) -> HttpResponse:
+    enrollment = get_object_or_404(
+        own_enrollments(user).select_related("snapshot", "program"), pk=enrollment_id
+    )
+    found = requirement_explanation(user=user, enrollment=enrollment, key=key)
+    if found is None:
+        raise Http404("No such requirement")
+    result, lines = found
+    template = "trainees/_explanation.html" if htmx(request) else "trainees/explanation_page.html"
+    return render(
+        request,
+        template,
+        {"enrollment": enrollment, "requirement": result, "lines": lines},
+    )
