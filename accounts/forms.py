@@ -50,7 +50,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         return cleaned
 
 
-class InvitationPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+class InvitationPasswordForm(SetPasswordForm):
     """Django's set-password form: two entries, the password validators explain themselves."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -77,18 +77,21 @@ def invitation_create(
 def invitation_from_token(*, token: str) -> Invitation:
     """The open invitation a token names. Raises ValidationError with a message for the page."""
     try:
-        payload = signing.loads(
-            token, salt=INVITATION_SALT, max_age=INVITATION_LIFETIME.total_seconds()
-        )
+        payload = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_LIFETIME)
     except signing.SignatureExpired as error:
         raise ValidationError(INVITATION_EXPIRED) from error
     except signing.BadSignature as error:
         raise ValidationError(INVITATION_INVALID) from error
-    if not isinstance(payload, dict) or not isinstance(payload.get("n"), str):
+    if (
+        not isinstance(payload, dict)
+        or not isinstance(payload.get("n"), str)
+        or not isinstance(payload.get("i"), int)
+    ):
         raise ValidationError(INVITATION_INVALID)
+    invitation_id: int = payload["i"]
     invitation = (
         Invitation.objects.select_related("enrollment__trainee__user", "enrollment__program")
-        .filter(pk=payload.get("i"), nonce_digest=_digest(payload["n"]))
+        .filter(pk=invitation_id, nonce_digest=_digest(payload["n"]))
         .first()
     )
     if invitation is None or invitation.revoked_at is not None:

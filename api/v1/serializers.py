@@ -123,7 +123,7 @@ class EnrollmentOut(serializers.ModelSerializer[Enrollment]):
         slug_field="slug", read_only=True
     )
     cohort: serializers.SlugRelatedField[Cohort] = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True
+        slug_field="slug", read_only=True, allow_null=True
     )
     requirement_set_version = serializers.IntegerField(
         source="requirement_set.version", read_only=True

@@ -185,15 +185,12 @@ def _check_meaning(located: LocatedDocument, vocabulary: Mapping[str, str]) -> N
                 # An entry with a filter passes on the sessions it refuses to later entries.
                 if "where" not in count:
                     counted.setdefault(key, j)
-            for s, step in enumerate(count.get("steps", [])):
-                [name] = step
-                if name in HOURS_ONLY_STEPS and requirement.get("unit", "hours") != "hours":
-                    problem(
-                        (*base, "counts", j, "steps", s, name),
-                        f"{name} needs unit hours (it works on minutes)",
-                    )
-                if name == "only_if" and requirement["kind"] != "total":
-                    problem((*base, "counts", j, "steps", s, name), "only_if is for totals only")
+        for path, step in _steps_of(requirement, base):
+            [name] = step
+            if name in HOURS_ONLY_STEPS and requirement.get("unit", "hours") != "hours":
+                problem((*path, name), f"{name} needs unit hours (it works on minutes)")
+            if name == "only_if" and requirement["kind"] != "total":
+                problem((*path, name), "only_if is for totals only")
         if requirement["kind"] == "share":
             problems.extend(_check_share(located, requirement, base, data["requirements"]))
         if requirement["kind"] == "ratio":
@@ -205,6 +202,19 @@ def _check_meaning(located: LocatedDocument, vocabulary: Mapping[str, str]) -> N
                 )
     if problems:
         raise InputFileError(problems)
+
+
+def _steps_of(
+    requirement: Mapping[str, Any], base: tuple[PathPart, ...]
+) -> list[tuple[tuple[PathPart, ...], Mapping[str, Any]]]:
+    """Every step of a requirement with its path: each entry's, then the requirement's own."""
+    found: list[tuple[tuple[PathPart, ...], Mapping[str, Any]]] = []
+    for j, count in enumerate(requirement.get("counts", [])):
+        for n, step in enumerate(count.get("steps", [])):
+            found.append(((*base, "counts", j, "steps", n), step))
+    for n, step in enumerate(requirement.get("steps", [])):
+        found.append(((*base, "steps", n), step))
+    return found
 
 
 def _check_share(
@@ -241,9 +251,9 @@ def _referenced_categories(
     for j, count in enumerate(requirement.get("counts", [])):
         for k, key in enumerate(count["categories"]):
             found.append(((*base, "counts", j, "categories", k), key))
-        for s, step in enumerate(count.get("steps", [])):
-            for k, key in enumerate(step.get("only_if", {}).get("categories", [])):
-                found.append(((*base, "counts", j, "steps", s, "only_if", "categories", k), key))
+    for path, step in _steps_of(requirement, base):
+        for k, key in enumerate(step.get("only_if", {}).get("categories", [])):
+            found.append(((*path, "only_if", "categories", k), key))
     return found
 
 
@@ -255,22 +265,20 @@ def _check_amounts(
     amounts: list[tuple[tuple[PathPart, ...], Any, str]] = []
     if requirement["kind"] == "total":
         amounts.append(((*base, "minimum"), requirement["minimum"], unit))
-    for j, count in enumerate(requirement.get("counts", [])):
-        for s, step in enumerate(count.get("steps", [])):
-            step_base = (*base, "counts", j, "steps", s)
-            if "cap" in step:
-                amounts.append(((*step_base, "cap"), step["cap"], unit))
-            for name in ("cap_per_period", "cap_rolling"):
-                if name in step:
-                    amounts.append(((*step_base, name, "amount"), step[name]["amount"], unit))
-            if "multiply" in step and "input_cap" in step["multiply"]:
-                amounts.append(
-                    ((*step_base, "multiply", "input_cap"), step["multiply"]["input_cap"], unit)
-                )
-            if "only_if" in step and "min_hours" in step["only_if"]:
-                amounts.append(
-                    ((*step_base, "only_if", "min_hours"), step["only_if"]["min_hours"], "hours")
-                )
+    for step_base, step in _steps_of(requirement, base):
+        if "cap" in step:
+            amounts.append(((*step_base, "cap"), step["cap"], unit))
+        for name in ("cap_per_period", "cap_rolling"):
+            if name in step:
+                amounts.append(((*step_base, name, "amount"), step[name]["amount"], unit))
+        if "multiply" in step and "input_cap" in step["multiply"]:
+            amounts.append(
+                ((*step_base, "multiply", "input_cap"), step["multiply"]["input_cap"], unit)
+            )
+        if "only_if" in step and "min_hours" in step["only_if"]:
+            amounts.append(
+                ((*step_base, "only_if", "min_hours"), step["only_if"]["min_hours"], "hours")
+            )
     for name in HOUR_FIELDS:
         if name in requirement:
             amounts.append(((*base, name), requirement[name], "hours"))
@@ -461,6 +469,10 @@ def _canonical_requirement(r: Mapping[str, Any]) -> dict[str, Any]:
         out["unit"] = r["unit"]
         out["minimum"] = _number(r["minimum"])
         out["counts"] = _canonical_counts(r["counts"])
+        # Written only when used, so totals stored before requirement-level steps keep their
+        # checksum.
+        if r.get("steps"):
+            out["steps"] = _canonical_steps(r["steps"])
     elif kind == "cadence":
         _canonical_cadence(r, out)
     elif kind == "ratio":
@@ -502,6 +514,8 @@ def canonicalize(data: Mapping[str, Any], vocabulary: Mapping[str, str]) -> dict
             referenced.update(count["categories"])
             for step in count.get("steps", []):
                 referenced.update(step.get("only_if", {}).get("categories", []))
+        for step in r.get("steps", []):
+            referenced.update(step.get("only_if", {}).get("categories", []))
     for key in sorted(referenced - listed):
         categories.append(
             {"key": key, "private": key in PRIVATE_BY_DEFAULT, "verification": "countersign"}

@@ -13,7 +13,7 @@ from programs.engine.context import Context
 from programs.engine.eligibility import BoundFilter
 from programs.engine.facts import SessionFact
 from programs.engine.results import Contribution, Exclusion, Role
-from programs.engine.rules import CountSource, SessionFilter, Unit
+from programs.engine.rules import CountSource, SessionFilter, Step, Unit
 from programs.engine.steps import StepRunner
 
 
@@ -61,29 +61,40 @@ def credit_counts(
     where: SessionFilter | None,
     extra_categories: frozenset[str] = frozenset(),
     extra_role: Role = "condition",
+    shared_steps: Sequence[Step] = (),
 ) -> Credited:
-    """Every session of the counted categories (and of `extra_categories`, listed with
-    `extra_role` and credited 0), in chronological order, with its steps."""
+    """Every session of the counted categories in chronological order, with its steps: its
+    entry's, then `shared_steps` (one runner for all entries).
+
+    Sessions of `extra_categories` that are not counted are listed with `extra_role`, credited
+    0. `only_if` steps look at the eligible sessions of their categories, counted or not (a
+    counted one must also have passed the filters).
+    """
     router = CountsRouter(counts, context)
     counted = frozenset().union(*(source.categories for source in counts))
+    listed_only = extra_categories - counted
     split = context.split(
-        counted | extra_categories,
+        counted | listed_only,
         verified_only=verified_only,
         where=where,
-        unfiltered=extra_categories,
+        unfiltered=listed_only,
         last_check=router.reason,
     )
     conditions = tuple(s for s in split.eligible if s.category in extra_categories)
     runners = [StepRunner(source.steps, context.calendar, conditions) for source in counts]
+    shared = StepRunner(shared_steps, context.calendar, conditions)
     explanation: list[Contribution] = []
     for session in split.eligible:
-        if session.category in extra_categories:
+        if session.category in listed_only:
             explanation.append(contribution(session, session.minutes, 0, role=extra_role))
             continue
         index = router.entry(session)
         assert index is not None  # the split excluded every session without an entry
         value = session.minutes if unit == "hours" else 1
         credited, effects = runners[index].run(session, value)
+        if shared_steps:
+            credited, more = shared.run(session, credited)
+            effects += more
         explanation.append(
             Contribution(
                 session_id=session.id,

@@ -23,6 +23,7 @@ from programs.engine.parse_parts import (
     parse_counts,
     parse_duration,
     parse_period,
+    parse_steps,
     parse_unit,
     parse_where,
     positive_whole,
@@ -58,7 +59,7 @@ ELAPSED_SINCE: tuple[ElapsedSince, ...] = ("start", "first_session", "milestone"
 _BASE_KEYS = frozenset({"key", "name", "description", "kind", "advisory"})
 _COMMON_KEYS = _BASE_KEYS | {"verified_only", "where"}
 _KIND_KEYS = {
-    "total": _COMMON_KEYS | {"unit", "minimum", "counts"},
+    "total": _COMMON_KEYS | {"unit", "minimum", "counts", "steps"},
     "cadence": _COMMON_KEYS
     | {
         "categories",
@@ -234,6 +235,7 @@ def _parse_total(f: _Fields) -> TotalRule:
         verified_only=f.verified_only,
         advisory=f.advisory,
         where=f.filter,
+        steps=parse_steps(f.raw.get("steps", []), unit, f.field("steps")),
     )
 
 

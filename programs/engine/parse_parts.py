@@ -216,18 +216,16 @@ def parse_counts(raw: object, unit: Unit, where: str) -> tuple[CountSource, ...]
         filter_ = parse_where(entry.get("where"), f"{field}.")
         if filter_ is None:
             taken |= categories
-        steps = tuple(
-            parse_step(step, unit, f"{field}.steps[{step_index}]")
-            for step_index, step in enumerate(as_sequence(entry.get("steps", []), f"{field}.steps"))
-        )
-        source = CountSource(categories=categories, steps=steps, where=filter_)
-        if source.condition_categories & categories:
-            both = ", ".join(sorted(source.condition_categories & categories))
-            raise RuleDefinitionError(
-                f"{field}: only_if: {both} is both credited and the condition"
-            )
-        sources.append(source)
+        steps = parse_steps(entry.get("steps", []), unit, f"{field}.steps")
+        sources.append(CountSource(categories=categories, steps=steps, where=filter_))
     return tuple(sources)
+
+
+def parse_steps(raw: object, unit: Unit, where: str) -> tuple[Step, ...]:
+    return tuple(
+        parse_step(step, unit, f"{where}[{index}]")
+        for index, step in enumerate(as_sequence(raw, where))
+    )
 
 
 def parse_step(raw: object, unit: Unit, where: str) -> Step:

@@ -207,15 +207,20 @@ class TotalRule:
     verified_only: bool = True
     advisory: bool = False
     where: SessionFilter | None = None
+    # Run after each entry's own steps, on every entry's sessions together, chronologically
+    # ("no more than 40 hours in any seven days" across all kinds of experience).
+    steps: tuple[Step, ...] = ()
 
     @property
     def categories(self) -> frozenset[str]:
-        """Categories credited (conditions of `only_if` steps are not)."""
+        """Categories credited (conditions of `only_if` steps are not, unless also credited)."""
         return frozenset().union(*(source.categories for source in self.counts))
 
     @property
     def condition_categories(self) -> frozenset[str]:
-        return frozenset().union(*(source.condition_categories for source in self.counts))
+        entries = frozenset().union(*(source.condition_categories for source in self.counts))
+        shared = frozenset().union(*(s.categories for s in self.steps if isinstance(s, OnlyIf)))
+        return entries | shared
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ def evaluate_total(rule: TotalRule, context: Context) -> RequirementResult:
         verified_only=rule.verified_only,
         where=rule.where,
         extra_categories=rule.condition_categories,
+        shared_steps=rule.steps,
     )
     explanation = counted.explanation
     credited = sum(contribution.credited for contribution in explanation)

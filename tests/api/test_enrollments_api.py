@@ -459,6 +459,8 @@ def client_contact(**changes) -> dict:
         "periods": [],
         "periods_missed": 0,
         "needed_this_period": None,
+        "limit": "at_least",
+        "waiver": None,
     }
     requirement.update(changes)
     return requirement

@@ -30,10 +30,16 @@ def test_sign_in_by_email_and_password(client, trainee):
 
 def test_repeated_failures_lock_the_email_from_that_address_with_a_clear_message(client, trainee):
     for _ in range(LOGIN_MAX_FAILURES):
-        client.post(LOGIN, {"username": "trainee@example.org", "password": "wrong"}, REMOTE_ADDR="10.0.0.1")
+        client.post(
+            LOGIN, {"username": "trainee@example.org", "password": "wrong"}, REMOTE_ADDR="10.0.0.1"
+        )
 
-    locked = client.post(LOGIN, {"username": "trainee@example.org", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1")
-    elsewhere = client.post(LOGIN, {"username": "trainee@example.org", "password": PASSWORD}, REMOTE_ADDR="10.0.0.2")
+    locked = client.post(
+        LOGIN, {"username": "trainee@example.org", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1"
+    )
+    elsewhere = client.post(
+        LOGIN, {"username": "trainee@example.org", "password": PASSWORD}, REMOTE_ADDR="10.0.0.2"
+    )
 
     assert locked.status_code == 200
     assert locked.context["form"].non_field_errors() == [LOGIN_LOCKED]
@@ -56,7 +62,9 @@ def test_password_reset_sends_a_working_link(client, trainee):
     client.post("/accounts/password-reset/", {"email": "trainee@example.org"})
 
     assert len(mail.outbox) == 1
-    link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/password-reset/" in line)
+    link = next(
+        line for line in mail.outbox[0].body.splitlines() if "/accounts/password-reset/" in line
+    )
     path = link.split("testserver", 1)[1]
     form_page = client.get(path, follow=True)
     response = client.post(
@@ -76,7 +84,9 @@ def test_password_reset_for_an_unknown_email_sends_nothing_but_looks_the_same(cl
 
 @pytest.fixture
 def invited(program):
-    trainee = TraineeFactory(user=UserFactory(email="new@example.org", full_name="Nina New", password=None))
+    trainee = TraineeFactory(
+        user=UserFactory(email="new@example.org", full_name="Nina New", password=None)
+    )
     enrollment = EnrollmentFactory(trainee=trainee, program=program)
     return enrollment, invitation_create(enrollment=enrollment)
 
@@ -86,10 +96,14 @@ def test_an_invitation_sets_the_password_signs_in_and_is_single_use(client, invi
     url = f"/accounts/invitation/{issued.token}/"
 
     page = client.get(url)
-    response = client.post(url, {"new_password1": "a-long-new-passphrase", "new_password2": "a-long-new-passphrase"})
+    response = client.post(
+        url, {"new_password1": "a-long-new-passphrase", "new_password2": "a-long-new-passphrase"}
+    )
     again = client.get(url)
 
-    assert "Join Program" in page.content.decode() or enrollment.program.name in page.content.decode()
+    assert (
+        "Join Program" in page.content.decode() or enrollment.program.name in page.content.decode()
+    )
     assert response.status_code == 302
     assert response["Location"] == "/"
     enrollment.trainee.user.refresh_from_db()
@@ -119,7 +133,10 @@ def test_a_tampered_invitation_is_refused(client, invited):
 def test_a_weak_password_is_explained_and_the_invitation_stays_open(client, invited):
     _, issued = invited
 
-    response = client.post(f"/accounts/invitation/{issued.token}/", {"new_password1": "short", "new_password2": "short"})
+    response = client.post(
+        f"/accounts/invitation/{issued.token}/",
+        {"new_password1": "short", "new_password2": "short"},
+    )
 
     assert response.status_code == 200
     assert "This password is too short." in response.content.decode()

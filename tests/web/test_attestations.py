@@ -5,7 +5,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from programs.models import ProgramCategory
 from trainees.models import Attestation
-from trainees.services.attestations import FILE_TOO_LARGE, FILE_TYPE, MAX_ATTESTATION_BYTES, NOT_ATTESTED_CATEGORY
+from trainees.services.attestations import (
+    FILE_TOO_LARGE,
+    FILE_TYPE,
+    MAX_ATTESTATION_BYTES,
+    NOT_ATTESTED_CATEGORY,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +24,9 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def attested(program, category):
-    ProgramCategory.objects.filter(program=program, category=category("personal_therapy")).update(verification="attestation")
+    ProgramCategory.objects.filter(program=program, category=category("personal_therapy")).update(
+        verification="attestation"
+    )
     return category("personal_therapy")
 
 
@@ -50,7 +57,9 @@ def test_upload_stores_the_file_privately_under_a_random_name(trainee_client, at
 
 
 def test_the_type_is_decided_by_content_not_name(trainee_client, attested):
-    response = _upload(trainee_client, attested, content=b"<html>not a pdf</html>", name="sneaky.pdf")
+    response = _upload(
+        trainee_client, attested, content=b"<html>not a pdf</html>", name="sneaky.pdf"
+    )
 
     assert response.context["form"].errors["file"] == [FILE_TYPE]
     assert Attestation.objects.count() == 0
@@ -65,7 +74,10 @@ def test_large_files_are_refused(trainee_client, attested):
 def test_only_attested_categories_are_accepted(trainee_client, attested, category):
     response = _upload(trainee_client, category("client_individual"))
 
-    assert NOT_ATTESTED_CATEGORY in str(response.context["form"].errors) or "category" in response.context["form"].errors
+    assert (
+        NOT_ATTESTED_CATEGORY in str(response.context["form"].errors)
+        or "category" in response.context["form"].errors
+    )
     assert Attestation.objects.count() == 0
 
 
@@ -87,7 +99,9 @@ def test_nobody_else_can_download(request, trainee_client, login_as, attested, p
     attestation = Attestation.objects.get()
     person = request.getfixturevalue(persona)
 
-    response = login_as(getattr(person, "user", person)).get(f"/attestations/{attestation.pk}/download/")
+    response = login_as(getattr(person, "user", person)).get(
+        f"/attestations/{attestation.pk}/download/"
+    )
 
     assert response.status_code == 404
 

@@ -37,7 +37,9 @@ def page():
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+            context = browser.new_context(
+                accept_downloads=True, viewport={"width": 1280, "height": 900}
+            )
             context.set_default_timeout(10_000)
             yield context.new_page()
             context.close()
@@ -52,14 +54,18 @@ def cast():
     program = ProgramFactory(slug="browser-mft", name="Browser MFT")
     supervisor = UserFactory(email="sup@example.org", full_name="Sam Supervisor")
     ProgramRoleFactory(program=program, user=supervisor, role=ProgramRole.Role.SUPERVISOR)
-    trainee = TraineeFactory(user=UserFactory(email="new.trainee@example.org", full_name="Nora Newcomer", password=None))
+    trainee = TraineeFactory(
+        user=UserFactory(email="new.trainee@example.org", full_name="Nora Newcomer", password=None)
+    )
     enrollment = EnrollmentFactory(
         trainee=trainee,
         program=program,
         start_date=today - timedelta(days=60),
         expected_end_date=today + timedelta(days=300),
     )
-    SupervisorAssignmentFactory(enrollment=enrollment, supervisor=supervisor, starts_on=enrollment.start_date)
+    SupervisorAssignmentFactory(
+        enrollment=enrollment, supervisor=supervisor, starts_on=enrollment.start_date
+    )
     trainee_snapshots_refresh(trainee_id=trainee.pk)
     return {"trainee": trainee, "enrollment": enrollment, "supervisor": supervisor}
 
@@ -87,7 +93,9 @@ def test_invitation_to_credited_hour_on_the_transcript(page, live_server, cast, 
     page.get_by_label("Send for verification now").uncheck()
     page.get_by_role("button", name="Save session").click()
     page.wait_for_url(f"{live_server.url}/")
-    assert "Logged 1 h of Direct client contact: individual" in page.locator(".messages").inner_text()
+    assert (
+        "Logged 1 h of Direct client contact: individual" in page.locator(".messages").inner_text()
+    )
     assert _client_contact(page).get_attribute("data-pending") == "60"
     assert _client_contact(page).locator(".pending").count() == 1
     assert "Logged, not counted yet: 1 h" in _client_contact(page).inner_text()

@@ -21,7 +21,10 @@ def _pdf_text(response) -> str:
 @pytest.fixture
 def verified(trainee, category, supervisor, refresh):
     session = SessionFactory(
-        trainee=trainee, category=category("client_individual"), status="submitted", duration_minutes=90
+        trainee=trainee,
+        category=category("client_individual"),
+        status="submitted",
+        duration_minutes=90,
     )
     session_countersign(session=session, supervisor=supervisor)
     return session
@@ -51,7 +54,9 @@ def test_csv_lists_every_own_session_without_private_details_unless_asked(
     trainee_client, verified, private_session, other_session
 ):
     plain = list(csv.DictReader(io.StringIO(trainee_client.get("/sessions.csv").content.decode())))
-    full = list(csv.DictReader(io.StringIO(trainee_client.get("/sessions.csv?private=1").content.decode())))
+    full = list(
+        csv.DictReader(io.StringIO(trainee_client.get("/sessions.csv?private=1").content.decode()))
+    )
 
     assert [row["id"] for row in plain] == [str(verified.pk), str(private_session.pk)]
     assert plain[0]["verified_by"] == "Sam Supervisor"
@@ -61,7 +66,9 @@ def test_csv_lists_every_own_session_without_private_details_unless_asked(
 
 @pytest.mark.parametrize("persona", ["supervisor", "director", "other_trainee"])
 @pytest.mark.parametrize("url", ["/transcript/", "/transcript.pdf", "/sessions.csv"])
-def test_exports_of_the_trainee_are_not_reachable_by_others(request, login_as, private_session, persona, url):
+def test_exports_of_the_trainee_are_not_reachable_by_others(
+    request, login_as, private_session, persona, url
+):
     person = request.getfixturevalue(persona)
     client = login_as(getattr(person, "user", person))
 
@@ -86,7 +93,11 @@ def test_export_query_counts_do_not_grow_with_sessions(trainee_client, trainee, 
     SessionFactory(trainee=trainee, category=category("client_individual"))
     few = (count("/transcript.pdf"), count("/sessions.csv"))
     for offset in range(50):
-        SessionFactory(trainee=trainee, category=category("client_individual"), date=date(2026, 1, 5) + timedelta(days=offset))
+        SessionFactory(
+            trainee=trainee,
+            category=category("client_individual"),
+            date=date(2026, 1, 5) + timedelta(days=offset),
+        )
 
     many = (count("/transcript.pdf"), count("/sessions.csv"))
 

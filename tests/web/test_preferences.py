@@ -19,18 +19,27 @@ def test_defaults_are_every_reminder_on_sunday_evening(trainee_client):
 
 def test_saving_preferences(trainee_client, trainee):
     response = trainee_client.post(
-        "/settings/reminders/", {"kinds": ["rejected"], "weekday": "0", "hour": "7", "time_zone": "Europe/Berlin"}
+        "/settings/reminders/",
+        {"kinds": ["rejected"], "weekday": "0", "hour": "7", "time_zone": "Europe/Berlin"},
     )
 
     assert response.status_code == 302
     saved = NotificationPreference.objects.get(user=trainee.user)
-    assert (saved.kinds, saved.weekday, saved.hour, saved.time_zone) == (["rejected"], 0, 7, "Europe/Berlin")
+    assert (saved.kinds, saved.weekday, saved.hour, saved.time_zone) == (
+        ["rejected"],
+        0,
+        7,
+        "Europe/Berlin",
+    )
 
 
 def test_an_unknown_time_zone_is_explained(trainee_client):
     response = trainee_client.post(
-        "/settings/reminders/", {"kinds": [], "weekday": "0", "hour": "7", "time_zone": "Mars/Olympus"}
+        "/settings/reminders/",
+        {"kinds": [], "weekday": "0", "hour": "7", "time_zone": "Mars/Olympus"},
     )
 
-    assert response.context["form"].errors["time_zone"] == [UNKNOWN_TIME_ZONE.format(zone="Mars/Olympus")]
+    assert response.context["form"].errors["time_zone"] == [
+        UNKNOWN_TIME_ZONE.format(zone="Mars/Olympus")
+    ]
     assert NotificationPreference.objects.count() == 0

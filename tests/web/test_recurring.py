@@ -38,16 +38,26 @@ def test_confirming_logs_the_session_once(trainee_client, trainee, weekly_therap
 
     session = Session.objects.get()
     assert (session.date, session.duration_minutes, session.status, session.provider_name) == (
-        date(2026, 6, 9), 50, "submitted", "Dr Weekly"
+        date(2026, 6, 9),
+        50,
+        "submitted",
+        "Dr Weekly",
     )
-    assert ALREADY_DECIDED in again.content.decode() or "not one of the pattern" in again.content.decode()
-    assert [p.date for p in trainee_client.get("/recurring/").context["proposals"]] == [date(2026, 6, 2)]
+    assert (
+        ALREADY_DECIDED in again.content.decode()
+        or "not one of the pattern" in again.content.decode()
+    )
+    assert [p.date for p in trainee_client.get("/recurring/").context["proposals"]] == [
+        date(2026, 6, 2)
+    ]
 
 
 def test_skipping_removes_the_proposal_and_logs_nothing(trainee_client, weekly_therapy):
     trainee_client.post(f"/recurring/{weekly_therapy.pk}/skip/", {"date": "2026-06-02"})
 
-    assert [p.date for p in trainee_client.get("/recurring/").context["proposals"]] == [date(2026, 6, 9)]
+    assert [p.date for p in trainee_client.get("/recurring/").context["proposals"]] == [
+        date(2026, 6, 9)
+    ]
     assert Session.objects.count() == 0
 
 
@@ -60,7 +70,12 @@ def test_a_date_that_is_not_proposed_cannot_be_confirmed(trainee_client, weekly_
 def test_creating_a_pattern_from_the_page(trainee_client, category):
     response = trainee_client.post(
         "/recurring/",
-        {"category": category("supervision_individual").pk, "weekday": "3", "duration_minutes": "60", "starts_on": "2026-06-01"},
+        {
+            "category": category("supervision_individual").pk,
+            "weekday": "3",
+            "duration_minutes": "60",
+            "starts_on": "2026-06-01",
+        },
     )
 
     assert response.status_code == 302
@@ -71,7 +86,12 @@ def test_another_trainees_pattern_is_not_found(client, frozen_today, other_train
     client.force_login(other_trainee.user)
 
     for action in ("confirm", "skip", "stop"):
-        assert client.post(f"/recurring/{weekly_therapy.pk}/{action}/", {"date": "2026-06-09"}).status_code == 404
+        assert (
+            client.post(
+                f"/recurring/{weekly_therapy.pk}/{action}/", {"date": "2026-06-09"}
+            ).status_code
+            == 404
+        )
     assert Session.objects.count() == 0
     assert RecurringSession.objects.get().stopped_at is None
 

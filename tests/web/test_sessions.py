@@ -42,7 +42,9 @@ def _post(client, **overrides):
 def test_new_session_form_defaults_to_today_and_the_last_category_and_duration(
     trainee_client, trainee, category, supervisor
 ):
-    SessionFactory(trainee=trainee, category=category("supervision_individual"), duration_minutes=90)
+    SessionFactory(
+        trainee=trainee, category=category("supervision_individual"), duration_minutes=90
+    )
 
     form = trainee_client.get(NEW).context["form"]
 
@@ -63,7 +65,9 @@ def test_logging_a_supervision_names_the_assigned_supervisor_and_confirms(
     assert session.provider == supervisor
     assert session.status == "submitted"
     page = trainee_client.get("/").content.decode()
-    assert "Logged 50 min of Individual supervision on Mon 15 Jun 2026, sent for verification." in page
+    assert (
+        "Logged 50 min of Individual supervision on Mon 15 Jun 2026, sent for verification." in page
+    )
 
 
 @pytest.mark.parametrize(
@@ -74,7 +78,9 @@ def test_logging_a_supervision_names_the_assigned_supervisor_and_confirms(
         ({"format": "group"}, "group_size", GROUP_SIZE_REQUIRED),
     ],
 )
-def test_service_validation_is_shown_on_the_field(trainee_client, category, overrides, field, message):
+def test_service_validation_is_shown_on_the_field(
+    trainee_client, category, overrides, field, message
+):
     response = _post(trainee_client, category=category("client_individual").pk, **overrides)
 
     assert response.status_code == 200
@@ -84,15 +90,22 @@ def test_service_validation_is_shown_on_the_field(trainee_client, category, over
 
 def test_zero_and_too_long_durations_are_refused(trainee_client, category):
     for minutes in ("0", "721"):
-        response = _post(trainee_client, category=category("client_individual").pk, duration_minutes=minutes)
+        response = _post(
+            trainee_client, category=category("client_individual").pk, duration_minutes=minutes
+        )
         assert "duration_minutes" in response.context["form"].errors
     assert Session.objects.count() == 0
     assert DURATION_RANGE.startswith("Duration must be between 1 and 720")
 
 
-def test_a_duplicate_is_flagged_before_saving_and_saved_only_when_confirmed(trainee_client, trainee, category):
+def test_a_duplicate_is_flagged_before_saving_and_saved_only_when_confirmed(
+    trainee_client, trainee, category
+):
     SessionFactory(
-        trainee=trainee, category=category("client_individual"), date=date(2026, 6, 15), duration_minutes=50
+        trainee=trainee,
+        category=category("client_individual"),
+        date=date(2026, 6, 15),
+        duration_minutes=50,
     )
 
     warned = _post(trainee_client, category=category("client_individual").pk)
@@ -100,14 +113,21 @@ def test_a_duplicate_is_flagged_before_saving_and_saved_only_when_confirmed(trai
     assert warned.status_code == 200
     assert "You already logged this." in warned.content.decode()
     assert Session.objects.count() == 1
-    confirmed = _post(trainee_client, category=category("client_individual").pk, confirm_duplicate="on")
+    confirmed = _post(
+        trainee_client, category=category("client_individual").pk, confirm_duplicate="on"
+    )
     assert confirmed.status_code == 302
     assert Session.objects.count() == 2
 
 
-def test_rejected_session_shows_the_reason_and_can_be_corrected_and_resubmitted(trainee_client, trainee, category):
+def test_rejected_session_shows_the_reason_and_can_be_corrected_and_resubmitted(
+    trainee_client, trainee, category
+):
     session = SessionFactory(
-        trainee=trainee, category=category("client_individual"), status="rejected", rejection_reason="Wrong date"
+        trainee=trainee,
+        category=category("client_individual"),
+        status="rejected",
+        rejection_reason="Wrong date",
     )
     url = reverse("trainees:session_edit", args=[session.pk])
 
@@ -127,10 +147,16 @@ def test_rejected_session_shows_the_reason_and_can_be_corrected_and_resubmitted(
     assert "Returned by your supervisor:</strong> Wrong date" in page
     assert response.status_code == 302
     session.refresh_from_db()
-    assert (session.date, session.status, session.rejection_reason) == (date(2026, 2, 3), "submitted", "")
+    assert (session.date, session.status, session.rejection_reason) == (
+        date(2026, 2, 3),
+        "submitted",
+        "",
+    )
 
 
-def test_verified_session_is_read_only_and_offers_a_correction(trainee_client, trainee, category, supervisor):
+def test_verified_session_is_read_only_and_offers_a_correction(
+    trainee_client, trainee, category, supervisor
+):
     session = SessionFactory(
         trainee=trainee,
         category=category("client_individual"),
@@ -139,7 +165,9 @@ def test_verified_session_is_read_only_and_offers_a_correction(trainee_client, t
         verified_at="2026-02-03T10:00:00Z",
     )
 
-    detail = trainee_client.get(reverse("trainees:session_detail", args=[session.pk])).content.decode()
+    detail = trainee_client.get(
+        reverse("trainees:session_detail", args=[session.pk])
+    ).content.decode()
     edit = trainee_client.get(reverse("trainees:session_edit", args=[session.pk]), follow=True)
 
     assert "Verified sessions are read-only." in detail
@@ -175,7 +203,9 @@ def test_submit_withdraw_and_restore(trainee_client, client_session):
         ("session_restore", "post"),
     ],
 )
-def test_another_trainees_session_is_not_found_and_unchanged(trainee_client, other_session, name, method):
+def test_another_trainees_session_is_not_found_and_unchanged(
+    trainee_client, other_session, name, method
+):
     url = reverse(f"trainees:{name}", args=[other_session.pk])
 
     response = getattr(trainee_client, method)(url, {})
@@ -187,7 +217,9 @@ def test_another_trainees_session_is_not_found_and_unchanged(trainee_client, oth
 
 @pytest.mark.parametrize("persona", ["supervisor", "director", "other_director"])
 @pytest.mark.parametrize("name", ["session_detail", "session_edit"])
-def test_staff_cannot_open_a_trainees_session_page(request, login_as, private_session, persona, name):
+def test_staff_cannot_open_a_trainees_session_page(
+    request, login_as, private_session, persona, name
+):
     client = login_as(request.getfixturevalue(persona))
 
     response = client.get(reverse(f"trainees:{name}", args=[private_session.pk]))
@@ -207,18 +239,34 @@ def test_staff_have_no_session_list_or_log_form(request, login_as, private_sessi
 
 
 def test_the_trainee_sees_their_own_private_details(trainee_client, private_session):
-    html = trainee_client.get(reverse("trainees:session_detail", args=[private_session.pk])).content.decode()
+    html = trainee_client.get(
+        reverse("trainees:session_detail", args=[private_session.pk])
+    ).content.decode()
 
     assert PRIVATE_PROVIDER in html
     assert PRIVATE_NOTES in html
 
 
-def test_session_list_filters_by_status_and_category(trainee_client, trainee, category, other_session):
-    SessionFactory(trainee=trainee, category=category("client_individual"), status="draft", date=date(2026, 3, 2))
-    SessionFactory(trainee=trainee, category=category("personal_therapy"), status="submitted", date=date(2026, 3, 3))
+def test_session_list_filters_by_status_and_category(
+    trainee_client, trainee, category, other_session
+):
+    SessionFactory(
+        trainee=trainee,
+        category=category("client_individual"),
+        status="draft",
+        date=date(2026, 3, 2),
+    )
+    SessionFactory(
+        trainee=trainee,
+        category=category("personal_therapy"),
+        status="submitted",
+        date=date(2026, 3, 3),
+    )
 
     drafts = trainee_client.get("/sessions/?status=draft").context["page"].object_list
-    therapy = trainee_client.get(f"/sessions/?category={category('personal_therapy').pk}").context["page"]
+    therapy = trainee_client.get(f"/sessions/?category={category('personal_therapy').pk}").context[
+        "page"
+    ]
 
     assert [s.date for s in drafts] == [date(2026, 3, 2)]
     assert [s.date for s in therapy.object_list] == [date(2026, 3, 3)]
@@ -231,11 +279,23 @@ def test_session_pages_query_count_does_not_grow_with_sessions(trainee_client, t
         return len(queries)
 
     first = SessionFactory(trainee=trainee, category=category("client_individual"))
-    few = (count("/sessions/"), count(NEW), count(reverse("trainees:session_detail", args=[first.pk])))
+    few = (
+        count("/sessions/"),
+        count(NEW),
+        count(reverse("trainees:session_detail", args=[first.pk])),
+    )
     for offset in range(60):
-        SessionFactory(trainee=trainee, category=category("client_individual"), date=date(2026, 1, 5) + timedelta(days=offset))
+        SessionFactory(
+            trainee=trainee,
+            category=category("client_individual"),
+            date=date(2026, 1, 5) + timedelta(days=offset),
+        )
 
-    many = (count("/sessions/"), count(NEW), count(reverse("trainees:session_detail", args=[first.pk])))
+    many = (
+        count("/sessions/"),
+        count(NEW),
+        count(reverse("trainees:session_detail", args=[first.pk])),
+    )
 
     assert many == few
     assert max(many) <= 12

@@ -22,16 +22,27 @@ def test_the_grid_shows_the_iso_week_and_moves_between_weeks(trainee_client):
 
 def test_saving_cells_logs_adjusts_and_removes_drafts(trainee_client, trainee, category):
     client_id = category("client_individual").pk
-    existing = SessionFactory(trainee=trainee, category=category("client_individual"), date=date(2026, 6, 9), duration_minutes=50)
+    existing = SessionFactory(
+        trainee=trainee,
+        category=category("client_individual"),
+        date=date(2026, 6, 9),
+        duration_minutes=50,
+    )
 
     response = trainee_client.post(
         "/timesheet/",
-        {"week": "2026-W24", f"cell-{client_id}-2026-06-08": "60", f"cell-{client_id}-2026-06-09": "0"},
+        {
+            "week": "2026-W24",
+            f"cell-{client_id}-2026-06-08": "60",
+            f"cell-{client_id}-2026-06-09": "0",
+        },
     )
 
     assert response.status_code == 302
     live = Session.objects.filter(trainee=trainee, withdrawn_at__isnull=True)
-    assert [(s.date, s.duration_minutes, s.status) for s in live] == [(date(2026, 6, 8), 60, "draft")]
+    assert [(s.date, s.duration_minutes, s.status) for s in live] == [
+        (date(2026, 6, 8), 60, "draft")
+    ]
     existing.refresh_from_db()
     assert existing.is_withdrawn
 
@@ -41,7 +52,11 @@ def test_an_invalid_cell_saves_nothing_and_says_why(trainee_client, trainee, cat
 
     response = trainee_client.post(
         "/timesheet/",
-        {"week": "2026-W25", f"cell-{client_id}-2026-06-15": "60", f"cell-{client_id}-2026-06-16": "30"},
+        {
+            "week": "2026-W25",
+            f"cell-{client_id}-2026-06-15": "60",
+            f"cell-{client_id}-2026-06-16": "30",
+        },
     )
 
     assert response.status_code == 200
@@ -50,7 +65,12 @@ def test_an_invalid_cell_saves_nothing_and_says_why(trainee_client, trainee, cat
 
 
 def test_submitted_time_is_shown_but_not_editable(trainee_client, trainee, category):
-    SessionFactory(trainee=trainee, category=category("client_individual"), date=date(2026, 6, 10), status="submitted")
+    SessionFactory(
+        trainee=trainee,
+        category=category("client_individual"),
+        date=date(2026, 6, 10),
+        status="submitted",
+    )
 
     html = trainee_client.get("/timesheet/?week=2026-W24").content.decode()
 
@@ -71,6 +91,11 @@ def test_timesheet_query_count_does_not_grow_with_sessions(trainee_client, train
     few = count()
     for day in range(8, 15):
         for _ in range(3):
-            SessionFactory(trainee=trainee, category=category("client_individual"), date=date(2026, 6, day), status="submitted")
+            SessionFactory(
+                trainee=trainee,
+                category=category("client_individual"),
+                date=date(2026, 6, day),
+                status="submitted",
+            )
 
     assert count() == few

@@ -29,10 +29,11 @@ from trainees.selectors.access import (
     sessions_visible_to,
     trainees_visible_to,
 )
+from trainees.selectors.compliance import enrollment_compliance
 from trainees.selectors.units import format_amount, format_minutes
 
 RECENT_LIMIT = 8
-ATTENTION_LIMIT = 20
+ATTENTION_LIMIT = 5
 
 
 def user_today(user: User) -> date:
@@ -109,6 +110,7 @@ class Dashboard:
     rejected: tuple[Session, ...]
     drafts: int
     waiting: int
+    returned: int
     private_categories: tuple[str, ...]
 
 
@@ -139,11 +141,26 @@ def _needed_label(result: RequirementResult, rule: dict[str, Any] | None) -> str
 PENDING_REASONS = ("draft", "awaiting_verification")
 
 
-def _requirement_view(result: RequirementResult, rule: dict[str, Any] | None) -> RequirementView:
-    pending = 0
-    if result.kind == "total":
-        waiting = [e for e in result.excluded if e.reason in PENDING_REASONS]
-        pending = len(waiting) if result.unit == "sessions" else sum(e.minutes for e in waiting)
+def _pending(result: RequirementResult, raw: dict[str, Any]) -> int:
+    """Drafts and sessions awaiting verification, from the snapshot's per-reason summary.
+
+    Snapshots keep per-reason totals (`excluded_summary`) rather than every excluded session;
+    older full snapshots still list `excluded`, so both are read.
+    """
+    if result.kind != "total":
+        return 0
+    summary = raw.get("excluded_summary")
+    if isinstance(summary, dict):
+        field = "sessions" if result.unit == "sessions" else "minutes"
+        return sum(int(summary.get(reason, {}).get(field, 0)) for reason in PENDING_REASONS)
+    waiting = [e for e in result.excluded if e.reason in PENDING_REASONS]
+    return len(waiting) if result.unit == "sessions" else sum(e.minutes for e in waiting)
+
+
+def _requirement_view(
+    result: RequirementResult, rule: dict[str, Any] | None, raw: dict[str, Any]
+) -> RequirementView:
+    pending = _pending(result, raw)
     percent = _percent(result.credited, result.required)
     return RequirementView(
         result=result,
@@ -172,7 +189,10 @@ def enrollment_cards(enrollments: list[Enrollment]) -> tuple[EnrollmentCard, ...
             continue
         result = result_from_dict(snapshot.result)
         rules = _rule_definitions(enrollment)
-        views = tuple(_requirement_view(r, rules.get(r.key)) for r in result.requirements)
+        raw = {str(r.get("key")): r for r in snapshot.result.get("requirements", [])}
+        views = tuple(
+            _requirement_view(r, rules.get(r.key), raw.get(r.key, {})) for r in result.requirements
+        )
         cards.append(EnrollmentCard(enrollment, result.status, result.as_of, views))
     return tuple(cards)
 
@@ -193,7 +213,8 @@ def trainee_dashboard(*, user: User, trainee: Trainee) -> Dashboard:
     )
     counts = dict(
         sessions.filter(
-            withdrawn_at__isnull=True, status__in=[SessionStatus.DRAFT, SessionStatus.SUBMITTED]
+            withdrawn_at__isnull=True,
+            status__in=[SessionStatus.DRAFT, SessionStatus.SUBMITTED, SessionStatus.REJECTED],
         )
         .order_by()
         .values_list("status")
@@ -212,6 +233,7 @@ def trainee_dashboard(*, user: User, trainee: Trainee) -> Dashboard:
         rejected=rejected,
         drafts=counts.get(SessionStatus.DRAFT, 0),
         waiting=counts.get(SessionStatus.SUBMITTED, 0),
+        returned=counts.get(SessionStatus.REJECTED, 0),
         private_categories=private,
     )
 
@@ -240,14 +262,16 @@ EXCLUSION_REASONS = {
 def requirement_explanation(
     *, user: User, enrollment: Enrollment, key: str
 ) -> tuple[RequirementResult, list[ExplanationLine]] | None:
-    """The sessions and steps behind one requirement's number, from the stored snapshot.
+    """The sessions and steps behind one requirement's number, as of the stored snapshot's date.
 
-    Three queries: snapshot (with the enrollment), the sessions it names, category names.
+    Snapshots keep figures, not the session-by-session trail, so the trail is computed on demand
+    for this one enrollment (a fixed number of queries; the engine itself touches no database).
     """
     snapshot = getattr(enrollment, "snapshot", None)
-    if snapshot is None:
-        return None
-    result = next((r for r in result_from_dict(snapshot.result).requirements if r.key == key), None)
+    computed = enrollment_compliance(
+        enrollment=enrollment, as_of=snapshot.as_of if snapshot is not None else None
+    )
+    result = next((r for r in computed.requirements if r.key == key), None)
     if result is None:
         return None
     ids = {c.session_id for c in result.explanation} | {e.session_id for e in result.excluded}

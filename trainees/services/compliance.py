@@ -1,6 +1,7 @@
 """Storing compliance snapshots so reports read rows instead of recomputing."""
 
 import multiprocessing
+from dataclasses import replace
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
@@ -36,6 +37,26 @@ def compact_result(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "requirements": requirements}
 
 
+def snapshot_data(result: EnrollmentResult) -> dict[str, Any]:
+    """`compact_result(result_to_dict(result))`, without serialising what it would throw away."""
+    summaries: dict[str, dict[str, dict[str, int]]] = {}
+    for requirement in result.requirements:
+        summary: dict[str, dict[str, int]] = {}
+        for exclusion in requirement.excluded:
+            entry = summary.setdefault(exclusion.reason, {"sessions": 0, "minutes": 0})
+            entry["sessions"] += 1
+            entry["minutes"] += exclusion.minutes
+        summaries[requirement.key] = summary
+    stripped = replace(
+        result,
+        requirements=tuple(replace(r, explanation=(), excluded=()) for r in result.requirements),
+    )
+    data = result_to_dict(stripped)
+    for requirement_data in data["requirements"]:
+        requirement_data["excluded_summary"] = summaries[requirement_data["key"]]
+    return data
+
+
 def _store(enrollments: list[Enrollment], results: dict[int, EnrollmentResult]) -> None:
     now = timezone.now()
     snapshots = [
@@ -44,7 +65,7 @@ def _store(enrollments: list[Enrollment], results: dict[int, EnrollmentResult]) 
             requirement_set_id=e.requirement_set_id,
             as_of=results[e.pk].as_of,
             status=results[e.pk].status,
-            result=compact_result(result_to_dict(results[e.pk])),
+            result=snapshot_data(results[e.pk]),
             computed_at=now,
         )
         for e in enrollments

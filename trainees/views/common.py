@@ -7,22 +7,23 @@ from typing import Any, Concatenate, ParamSpec
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 from accounts.models import User
 from trainees.models import Trainee
 from trainees.selectors.dashboard import own_trainee
 
 P = ParamSpec("P")
-TraineeView = Callable[Concatenate[HttpRequest, User, Trainee, P], HttpResponse]
+TraineeView = Callable[Concatenate[HttpRequest, User, Trainee, P], HttpResponseBase]
 
 
-def trainee_view(view: TraineeView[P]) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+def trainee_view(view: TraineeView[P]) -> Callable[Concatenate[HttpRequest, P], HttpResponseBase]:
     """Signed in, and a trainee: anyone else gets 404 (these pages do not exist for them)."""
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
         user = request.user
         assert isinstance(user, User)
         trainee = own_trainee(user)

@@ -37,7 +37,8 @@ def requirement_explain(
     request: HttpRequest, user: User, trainee: Trainee, enrollment_id: int, key: str
 ) -> HttpResponse:
     enrollment = get_object_or_404(
-        own_enrollments(user).select_related("snapshot", "program"), pk=enrollment_id
+        own_enrollments(user).select_related("snapshot", "program", "requirement_set"),
+        pk=enrollment_id,
     )
     found = requirement_explanation(user=user, enrollment=enrollment, key=key)
     if found is None:

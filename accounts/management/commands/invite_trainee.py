@@ -1,5 +1,7 @@
 """Create an invitation for an enrollment's trainee and print the link (until a director page sends it)."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -19,7 +21,7 @@ class Command(BaseCommand):
             "--base-url", default=getattr(settings, "SITE_URL", "http://127.0.0.1:8000")
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         enrollment = (
             Enrollment.objects.select_related("trainee__user", "program")
             .filter(pk=options["enrollment"])
@@ -28,7 +30,7 @@ class Command(BaseCommand):
         if enrollment is None:
             raise CommandError(f"No enrollment with id {options['enrollment']}.")
         try:
-            issued = invitation_create(enrollment=enrollment, email=options["email"] or None)  # type: ignore[arg-type]
+            issued = invitation_create(enrollment=enrollment, email=options["email"] or None)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         path = reverse("accounts:invitation_accept", args=[issued.token])

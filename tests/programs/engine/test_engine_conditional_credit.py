@@ -151,13 +151,71 @@ def test_the_order_of_conditional_credit_and_a_cap_is_the_files_to_choose(
     ]
 
 
-def test_a_category_cannot_be_both_credited_and_the_condition(make_rules):
-    condition = {"period": "week", "categories": [CLIENT], "min_hours": 1}
+def test_supervision_can_be_both_credited_experience_and_the_weekly_condition(
+    run_requirement, make_session
+):
+    # given experience hours that count only in weeks with an hour of supervision, where the
+    # supervision is itself experience
+    condition = {"period": "week", "categories": [SUPERVISION], "min_hours": 1}
+    rule = {
+        "key": "experience",
+        "name": "Experience",
+        "kind": "total",
+        "unit": "hours",
+        "minimum": 3000,
+        "counts": [{"categories": [CLIENT, SUPERVISION], "steps": [{"only_if": condition}]}],
+    }
+    sessions = [
+        make_session(MONDAY, 120, CLIENT),
+        make_session(date(2025, 3, 4), 60, SUPERVISION),
+        make_session(date(2025, 3, 10), 120, CLIENT),
+        make_session(date(2025, 3, 11), 30, SUPERVISION),
+    ]
 
-    with pytest.raises(RuleDefinitionError) as error:
-        make_rules(client_hours(condition))
+    result = run_requirement(rule, sessions)
 
-    assert str(error.value) == (
-        "requirement 'client_contact': counts[0]: only_if: client_individual is both credited "
-        "and the condition"
-    )
+    # then each session is listed once, as credit; the second week has only 30 min
+    assert [(c.role, c.credited) for c in result.explanation] == [
+        ("credit", 120),
+        ("credit", 60),
+        ("credit", 0),
+        ("credit", 0),
+    ]
+
+
+def test_requirement_steps_apply_to_all_entries_together_after_their_own(
+    run_requirement, make_session
+):
+    # given clinical hours and non-clinical hours capped at 2 h, then 40 h in any 7 days overall
+    rule = {
+        "key": "experience",
+        "name": "Experience",
+        "kind": "total",
+        "unit": "hours",
+        "minimum": 3000,
+        "counts": [
+            {"categories": [CLIENT]},
+            {"categories": ["non_clinical"], "steps": [{"cap": 2}]},
+        ],
+        "steps": [{"cap_rolling": {"days": 7, "amount": 40}}],
+    }
+    sessions = [
+        make_session(MONDAY, 720, CLIENT),
+        make_session(MONDAY, 720, CLIENT),
+        make_session(date(2025, 3, 4), 600, "non_clinical"),
+        make_session(date(2025, 3, 5), 720, CLIENT),
+        make_session(date(2025, 3, 6), 720, CLIENT),
+    ]
+
+    result = run_requirement(rule, sessions)
+
+    # then non-clinical is cut to 2 h by its own cap before the shared window sees it, and
+    # Thursday gets what is left of 40 h: 2400 - (720 + 720 + 120 + 720) = 120
+    assert [(c.credited, [e.step for e in c.steps]) for c in result.explanation] == [
+        (720, ["cap_rolling:7d"]),
+        (720, ["cap_rolling:7d"]),
+        (120, ["cap", "cap_rolling:7d"]),
+        (720, ["cap_rolling:7d"]),
+        (120, ["cap_rolling:7d"]),
+    ]
+    assert (result.credited, result.capped_off) == (2400, 480 + 600)

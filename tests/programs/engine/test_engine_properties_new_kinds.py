@@ -110,6 +110,7 @@ def every_new_kind(draw):
             CountSource(frozenset({"a", "c"}), tuple(draw(steps))),
         ),
         where=draw(filters),
+        steps=tuple(draw(steps)),
     )
     cadence = CadenceRule(
         key="cadence",

@@ -23,7 +23,9 @@ COLUMNS = [
 
 def _amount(value: int, unit: str) -> str:
     # Hours for people; the engine's integers stay exact in JSON and CSV.
-    return f"{value / 60:.2f} h" if unit == "minutes" else f"{value} {unit}"
+    if unit == "minutes":
+        return f"{value / 60:.2f} h"
+    return f"{value} {unit[:-1] if value == 1 else unit}"
 
 
 class Command(BaseCommand):
@@ -50,7 +52,11 @@ class Command(BaseCommand):
         batch = list(enrollments)
         if not batch:
             raise CommandError(f"No enrollments found for program {options['program']!r}.")
-        results = self._results(batch, options["as_of"])
+        if options["format"] == "json":
+            # JSON carries the explanation, which snapshots do not store: compute it.
+            results = enrollments_compliance(enrollments=batch, as_of=options["as_of"])
+        else:
+            results = self._results(batch, options["as_of"])
         names = {e.pk: e.trainee.user.get_full_name() for e in batch}
         if options["format"] == "json":
             payload = [
