@@ -22,6 +22,17 @@ from trainees.models.session import MAX_SESSION_MINUTES
 PRIVATE_FIELDS = ("provider_name", "notes")
 
 
+@extend_schema_field(
+    {"type": "string", "format": "partial-time", "example": "09:30:00"},
+)
+class WallClockTime(serializers.TimeField):
+    """A time of day on the session's own clock, without a zone ("09:30:00").
+
+    OpenAPI's `time` format is RFC 3339 full-time, which requires an offset this value does not
+    have; documenting it as `time` would make every response break the schema.
+    """
+
+
 class InstitutionOut(serializers.ModelSerializer[Institution]):
     class Meta:
         model = Institution
@@ -188,6 +199,7 @@ class SessionOut(serializers.ModelSerializer[Session]):
         source="verified_by.email", read_only=True, allow_null=True
     )
     withdrawn = serializers.BooleanField(source="is_withdrawn", read_only=True)
+    start_time = WallClockTime(read_only=True, allow_null=True)
     provider_name = serializers.CharField(read_only=True, allow_null=True)
     notes = serializers.CharField(read_only=True, allow_null=True)
 
@@ -228,7 +240,7 @@ class SessionOut(serializers.ModelSerializer[Session]):
 
 class SessionIn(serializers.Serializer[Any]):
     date = serializers.DateField()
-    start_time = serializers.TimeField(required=False, allow_null=True, default=None)
+    start_time = WallClockTime(required=False, allow_null=True, default=None)
     duration_minutes = serializers.IntegerField(min_value=1, max_value=MAX_SESSION_MINUTES)
     category = serializers.SlugRelatedField(
         slug_field="key", queryset=ActivityCategory.objects.all()
@@ -250,7 +262,7 @@ class SessionIn(serializers.Serializer[Any]):
 
 class SessionPatch(serializers.Serializer[Any]):
     date = serializers.DateField(required=False)
-    start_time = serializers.TimeField(required=False, allow_null=True)
+    start_time = WallClockTime(required=False, allow_null=True)
     duration_minutes = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_SESSION_MINUTES
     )

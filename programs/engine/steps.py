@@ -239,7 +239,7 @@ class _OnlyIf:
         label = f"only_if:{step.period}"
         if met:
             return StepEffect(step=label, before=value, after=value)
-        where = f" in setting {setting}" if step.same_setting else ""
+        where = f" in setting {setting}" if step.same_setting and setting is not None else ""
         note = (
             f"{step.period} of {start.isoformat()}{where}: condition not met "
             f"({minutes} min, {count} sessions of {', '.join(sorted(step.categories))})"

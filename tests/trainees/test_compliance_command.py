@@ -85,12 +85,12 @@ def test_table_reads_snapshots_and_computes_the_missing_ones(scenario):
         "  client_contact               at_risk           4.00 h of      10.00 h"
         "  expected by now 4.45 h\n"
         "  therapy_sessions             met           4 sessions of   4 sessions"
-        "  expected by now 1 sessions\n"
+        "  expected by now 1 session\n"
         f"#{oli.pk} Oli Othertrainee: behind (as of 2026-06-15)\n"
         "  client_contact               behind            0.00 h of      10.00 h"
         "  expected by now 4.45 h\n"
         "  therapy_sessions             behind        0 sessions of   4 sessions"
-        "  expected by now 1 sessions\n"
+        "  expected by now 1 session\n"
     )
     assert err == "1 enrollment(s) had no snapshot; computed now.\n"
 
@@ -213,7 +213,7 @@ def test_as_of_computes_the_standing_on_a_past_date(scenario):
         f"#{tess.pk} Tess Trainee: on_track (as of 2026-03-01)\n"
         "  client_contact               on_track          2.00 h of      10.00 h"
         "  expected by now 1.53 h\n"
-        "  therapy_sessions             on_track      1 sessions of   4 sessions"
+        "  therapy_sessions             on_track       1 session of   4 sessions"
         "  expected by now 0 sessions\n"
     )
     assert err == ""

@@ -1,0 +1,71 @@
+"""Texas LPC Associate: 3,000 h, 1,500 direct, not in less than 18 months, 4 h a month."""
+
+from datetime import date, timedelta
+
+from tests.programs.presets.conftest import run, summary
+
+MONTHS = [(2024, month) for month in range(1, 13)] + [(2025, month) for month in range(1, 9)]
+
+
+def weeks(log, count, client, non_clinical):
+    """`count` weeks from Monday 1 January 2024; client and non-clinical minutes are each
+    split over two days."""
+    sessions = []
+    for week in range(count):
+        monday = date(2024, 1, 1) + timedelta(weeks=week)
+        sessions.append(log(monday, 720, "client_individual"))
+        sessions.append(log(monday + timedelta(days=1), client - 720, "client_individual"))
+        sessions.append(log(monday + timedelta(days=2), 720, "non_clinical"))
+        sessions.append(log(monday + timedelta(days=3), non_clinical - 720, "non_clinical"))
+    return sessions
+
+
+def supervision(log, months):
+    return [
+        log(date(year, month, day), 60, "supervision_individual")
+        for year, month in months
+        for day in (2, 9, 16, 23)
+    ]
+
+
+def test_twenty_months_of_supervised_experience_meets_every_rule(log):
+    # given 87 weeks (to Sunday 31 August 2025) of 20 h client and 16 h non-clinical work
+    sessions = weeks(log, 87, 1200, 960) + supervision(log, MONTHS)
+
+    result = run(
+        "texas-lpc-associate",
+        sessions,
+        start=date(2024, 1, 1),
+        end=date(2025, 8, 31),
+        as_of=date(2025, 9, 15),
+    )
+
+    assert summary(result) == {
+        # 87 x 1200 + 87 x 960 + 20 months x 240 = 104400 + 83520 + 4800
+        "total_experience": ("met", 192720, 180000),
+        "direct_counseling": ("met", 104400, 90000),
+        # 1 January 2024 + 18 months = 1 July 2025: 547 days; 609 days to 31 August 2025
+        "eighteen_months": ("met", 609, 547),
+        "monthly_supervision": ("met", 20, 20),
+    }
+    assert result.status == "met"
+
+
+def test_enough_hours_one_day_short_of_eighteen_months_is_not_enough(log):
+    # given 78 heavier weeks ending Sunday 29 June 2025
+    sessions = weeks(log, 78, 1320, 1080) + supervision(log, MONTHS[:18])
+
+    result = run(
+        "texas-lpc-associate",
+        sessions,
+        start=date(2024, 1, 1),
+        end=date(2025, 6, 29),
+        as_of=date(2025, 7, 15),
+    )
+
+    figures = summary(result)
+    assert figures["total_experience"] == ("met", 191520, 180000)
+    assert figures["direct_counseling"] == ("met", 102960, 90000)
+    assert figures["eighteen_months"] == ("behind", 546, 547)
+    assert figures["monthly_supervision"] == ("met", 17, 17)
+    assert result.status == "behind"
