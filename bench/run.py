@@ -8,6 +8,7 @@ means something on any machine. Results go to bench/results.json.
 """
 
 import argparse
+import functools
 import http.client
 import json
 import os
@@ -26,8 +27,8 @@ from typing import Any
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
-FULL = {"trainees": 2000, "intensity": 1.9, "db": "countersign_bench"}
-HALF = {"trainees": 1000, "intensity": 1.9, "db": "countersign_bench_half"}
+FULL: dict[str, Any] = {"trainees": 2000, "intensity": 1.9, "db": "countersign_bench"}
+HALF: dict[str, Any] = {"trainees": 1000, "intensity": 1.9, "db": "countersign_bench_half"}
 GUNICORN_PORT = 8765
 
 
@@ -153,9 +154,7 @@ def measure_report(runs: int, creds: dict[str, Any]) -> list[Figure]:
                     HTTP_AUTHORIZATION=f"Api-Key {key}",
                     HTTP_ACCEPT=accept,
                 )
-                body = (
-                    b"".join(response.streaming_content) if response.streaming else response.content
-                )
+                body = b"".join(response) if response.streaming else response.content
             assert response.status_code == 200, body[:300]
             queries = max(queries, len(ctx.captured_queries))
         return queries
@@ -176,7 +175,7 @@ def measure_report(runs: int, creds: dict[str, Any]) -> list[Figure]:
     figures = []
     for label, accept in (("JSON", "application/json"), ("CSV", "text/csv")):
         queries = fetch(accept)
-        samples = _timed(lambda accept=accept: fetch(accept), runs)
+        samples = _timed(functools.partial(fetch, accept), runs)
         figure = Figure(
             name=f"(1) program report, all enrollments, {label}",
             unit="ms",
@@ -347,8 +346,12 @@ def measure_logging(creds: dict[str, Any], requests_each: int) -> list[Figure]:
                 t.join()
             return latencies, clients * requests_each / (time.perf_counter() - started), errors
 
-        noop = lambda c: lambda i: {}  # noqa: E731
-        real = lambda c: session_body(loggers[c][1])  # noqa: E731
+        def noop(client: int) -> Callable[[int], dict[str, Any]]:
+            return lambda i: {}
+
+        def real(client: int) -> Callable[[int], dict[str, Any]]:
+            return session_body(loggers[client][1])
+
         run(1, "/bench/noop/", noop)  # warm up every worker
         figures = []
         base1, _, _ = run(1, "/bench/noop/", noop)

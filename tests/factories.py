@@ -6,8 +6,22 @@ import factory
 from factory.django import DjangoModelFactory
 
 from accounts.models import User
-from programs.models import ActivityCategory, Institution, Program, ProgramCategory, ProgramRole, RequirementSet
-from trainees.models import Cohort, Enrollment, LeaveOfAbsence, Session, SupervisorAssignment, Trainee
+from programs.models import (
+    ActivityCategory,
+    Institution,
+    Program,
+    ProgramCategory,
+    ProgramRole,
+    RequirementSet,
+)
+from trainees.models import (
+    Cohort,
+    Enrollment,
+    LeaveOfAbsence,
+    Session,
+    SupervisorAssignment,
+    Trainee,
+)
 
 # A minimal valid requirement set: 10 h of individual client contact, weekly supervision.
 SIMPLE_DEFINITION = {

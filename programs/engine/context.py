@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from programs.engine.eligibility import Eligibility, split_sessions
-from programs.engine.facts import EnrollmentFacts, SessionFact
+from programs.engine.facts import EnrollmentFacts, SessionFact, chronological_key
 from programs.engine.periods import DateRange, active_days, merge_leaves
 from programs.engine.rules import RequirementSetRules, SessionFilter, StatusThresholds
 from programs.engine.steps import Calendar
@@ -17,6 +17,7 @@ class Context:
     week_start: int
     self_reported: frozenset[str]
     thresholds: StatusThresholds
+    ordered: tuple[SessionFact, ...]  # every session, chronologically: sorted once, not per rule
 
     @classmethod
     def build(cls, facts: EnrollmentFacts, rules: RequirementSetRules) -> "Context":
@@ -26,6 +27,7 @@ class Context:
             week_start=rules.week_start,
             self_reported=rules.self_reported_categories,
             thresholds=rules.thresholds,
+            ordered=tuple(sorted(facts.sessions, key=chronological_key)),
         )
 
     @property
@@ -74,4 +76,5 @@ class Context:
             where=where,
             unfiltered=unfiltered,
             last_check=last_check,
+            ordered=self.ordered,
         )

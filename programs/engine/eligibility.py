@@ -149,17 +149,21 @@ def split_sessions(
     where: SessionFilter | None = None,
     unfiltered: frozenset[str] = frozenset(),
     last_check: Callable[[SessionFact], str | None] | None = None,
+    ordered: Iterable[SessionFact] | None = None,
 ) -> Eligibility:
     """Sessions of `categories` that count, and the rest with their reason.
 
     `where` applies to every category except those in `unfiltered` (conditions and triggers,
     which only need to have happened); so does `last_check` (a total's counts-entry filters).
+    `ordered` is facts.sessions already in chronological order, when the caller has it.
     """
     merged = tuple(leaves)
     bound = None if where is None else BoundFilter.bind(where, facts)
     eligible: list[SessionFact] = []
     excluded: list[Exclusion] = []
-    for session in sorted(facts.sessions, key=chronological_key):
+    if ordered is None:
+        ordered = sorted(facts.sessions, key=chronological_key)
+    for session in ordered:
         if session.category not in categories:
             continue
         reason = exclusion_reason(

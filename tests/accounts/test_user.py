@@ -39,5 +39,5 @@ def test_superuser_is_staff():
 
 
 def test_creating_a_user_without_email_is_refused():
-    with pytest.raises(ValueError, match="An email address is required."):
+    with pytest.raises(ValueError, match=r"An email address is required\."):
         User.objects.create_user(email="")

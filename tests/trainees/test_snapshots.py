@@ -260,7 +260,9 @@ def test_a_leave_excludes_its_sessions_and_pauses_the_pace(trainee, supervisor, 
     assert (client_contact["credited"], client_contact["expected_by_now"]) == (0, 236)
     assert client_contact["excluded_summary"] == {"during_leave": {"sessions": 1, "minutes": 50}}
     fresh = enrollment_compliance(enrollment=enrollment).requirements[0]
-    assert [(e.session_id, e.reason, e.minutes) for e in fresh.excluded] == [(march.pk, "during_leave", 50)]
+    assert [(e.session_id, e.reason, e.minutes) for e in fresh.excluded] == [
+        (march.pk, "during_leave", 50)
+    ]
     assert_snapshot_is_fresh(enrollment)
 
 

@@ -1,9 +1,9 @@
 """Storing compliance snapshots so reports read rows instead of recomputing."""
 
 import multiprocessing
-from dataclasses import replace
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from datetime import date
 from typing import Any
 

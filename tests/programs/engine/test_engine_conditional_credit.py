@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from programs.engine import Contribution, Exclusion, RuleDefinitionError, StepEffect
+from programs.engine import Contribution, Exclusion, StepEffect
 
 CLIENT = "client_individual"
 SUPERVISION = "supervision_individual"

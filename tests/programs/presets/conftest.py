@@ -33,14 +33,22 @@ class Log:
     def __call__(self, day: date, minutes: int, category: str, **fields: Any) -> SessionFact:
         fields.setdefault("status", "verified")
         return SessionFact(
-            id=next(self._ids), date=day, start_time=None, minutes=minutes, category=category, **fields
+            id=next(self._ids),
+            date=day,
+            start_time=None,
+            minutes=minutes,
+            category=category,
+            **fields,
         )
 
     def every(
         self, first: date, count: int, minutes: int, category: str, *, days: int = 7, **fields: Any
     ) -> list[SessionFact]:
         """`count` sessions, `days` apart, from `first`."""
-        return [self(first + timedelta(days=days * n), minutes, category, **fields) for n in range(count)]
+        return [
+            self(first + timedelta(days=days * n), minutes, category, **fields)
+            for n in range(count)
+        ]
 
 
 @pytest.fixture

@@ -41,7 +41,9 @@ def test_forty_four_minute_sessions_are_not_practicum_hours_and_only_warn(log):
     assert result.status == "met"
 
 
-@pytest.mark.parametrize(("minutes", "hours"), [(45, 1), (59, 1), (60, 1), (90, 1), (105, 2), (120, 2)])
+@pytest.mark.parametrize(
+    ("minutes", "hours"), [(45, 1), (59, 1), (60, 1), (90, 1), (105, 2), (120, 2)]
+)
 def test_clock_hours_count_a_final_45_minutes_as_an_hour(log, minutes, hours):
     result = run("appic-aapi-practicum", [log(date(2024, 9, 2), minutes, "client_group")], **YEAR)
 

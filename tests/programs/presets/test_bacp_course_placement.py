@@ -14,7 +14,9 @@ def client_work(log):
 
 def test_fortnightly_supervision_meets_every_rule(log):
     # given an hour of supervision every other Tuesday: 22 sessions, 2 Sept to 23 June
-    sessions = client_work(log) + log.every(date(2025, 9, 2), 22, 60, "supervision_individual", days=14)
+    sessions = client_work(log) + log.every(
+        date(2025, 9, 2), 22, 60, "supervision_individual", days=14
+    )
 
     result = run("bacp-course-placement", sessions, **PLACEMENT)
 
@@ -33,7 +35,9 @@ def test_fortnightly_supervision_meets_every_rule(log):
 
 def test_three_weekly_supervision_keeps_the_ratio_but_breaks_the_fortnightly_rule(log):
     # given an hour every 21 days: 15 sessions, 900 minutes, still above the 750 of the ratio
-    sessions = client_work(log) + log.every(date(2025, 9, 2), 15, 60, "supervision_individual", days=21)
+    sessions = client_work(log) + log.every(
+        date(2025, 9, 2), 15, 60, "supervision_individual", days=21
+    )
 
     result = run("bacp-course-placement", sessions, **PLACEMENT)
 

@@ -27,8 +27,12 @@ def consultation(log, category, count, kind, first):
 
 def test_twelve_hours_approved_and_eight_with_a_consultant_in_training_certify(log):
     sessions = emdr_sessions(log)
-    sessions += consultation(log, "consultation_individual", 12, "approved_consultant", date(2025, 3, 3))
-    sessions += consultation(log, "consultation_group", 8, "consultant_in_training", date(2025, 3, 4))
+    sessions += consultation(
+        log, "consultation_individual", 12, "approved_consultant", date(2025, 3, 3)
+    )
+    sessions += consultation(
+        log, "consultation_group", 8, "consultant_in_training", date(2025, 3, 4)
+    )
 
     result = run("emdr-certification", sessions, **YEAR)
 
@@ -46,7 +50,9 @@ def test_twelve_hours_approved_and_eight_with_a_consultant_in_training_certify(l
 
 def test_fifteen_hours_with_consultants_in_training_leave_the_consultation_short(log):
     sessions = emdr_sessions(log)
-    sessions += consultation(log, "consultation_individual", 15, "consultant_in_training", date(2025, 3, 3))
+    sessions += consultation(
+        log, "consultation_individual", 15, "consultant_in_training", date(2025, 3, 3)
+    )
     sessions += consultation(log, "consultation_group", 5, "approved_consultant", date(2025, 3, 4))
     sessions.append(log(date(2025, 9, 1), 60, "consultation_individual", provider_kind="peer"))
 

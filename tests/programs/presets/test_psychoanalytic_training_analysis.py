@@ -41,7 +41,10 @@ def test_two_sessions_on_one_day_do_not_make_a_fourth_day(log):
 
 
 def test_a_session_under_45_minutes_is_not_part_of_the_analysis(log):
-    sessions = [log(date(2022, 1, 3), 40, "training_analysis"), log(date(2022, 1, 4), 100, "training_analysis")]
+    sessions = [
+        log(date(2022, 1, 3), 40, "training_analysis"),
+        log(date(2022, 1, 4), 100, "training_analysis"),
+    ]
 
     result = run("psychoanalytic-training-analysis", sessions, **TRAINING)
 
