@@ -58,7 +58,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         # DRF takes the challenge from the first authenticator, session auth, which has none, and
         # then downgrades to 403; API callers need a 401 telling them which credentials to send.
         exc.status_code = status.HTTP_401_UNAUTHORIZED
-        exc.auth_header = AUTH_CHALLENGE  # type: ignore[attr-defined]
+        exc.auth_header = AUTH_CHALLENGE  # type: ignore[union-attr]
     response = exception_handler(exc, context)
     if response is None:
         return None

@@ -5,5 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("accounts/", include("accounts.urls")),
+    path("programs/", include("programs.urls")),
+    path("reminders/", include("reminders.urls")),
     path("", include("trainees.urls")),
 ]

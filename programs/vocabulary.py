@@ -30,3 +30,21 @@ BUILTIN_CATEGORIES: tuple[tuple[str, str, str], ...] = (
     ("didactic", "Didactic training", "Taught course hours."),
     ("non_clinical", "Non-clinical work", "Case notes, administration, case management."),
 )
+
+
+def ensure_builtin_vocabulary() -> int:
+    """Create any missing built-in category (the data migration does this on a new database).
+
+    Returns how many were created. Tests that flush the database call it to restore the rows a
+    migration made.
+    """
+    from programs.models import ActivityCategory
+
+    existing = set(ActivityCategory.objects.filter(is_builtin=True).values_list("key", flat=True))
+    missing = [
+        ActivityCategory(key=key, name=name, description=description, is_builtin=True)
+        for key, name, description in BUILTIN_CATEGORIES
+        if key not in existing
+    ]
+    ActivityCategory.objects.bulk_create(missing, ignore_conflicts=True)
+    return len(missing)

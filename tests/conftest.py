@@ -37,12 +37,18 @@ def frozen_today():
 
 @pytest.fixture
 def program(db):
-    return ProgramFactory(slug="riverside-mft", name="Riverside MFT", institution=InstitutionFactory(slug="riverside"))
+    return ProgramFactory(
+        slug="riverside-mft", name="Riverside MFT", institution=InstitutionFactory(slug="riverside")
+    )
 
 
 @pytest.fixture
 def other_program(db):
-    return ProgramFactory(slug="elsewhere-psy", name="Elsewhere Psychology", institution=InstitutionFactory(slug="elsewhere"))
+    return ProgramFactory(
+        slug="elsewhere-psy",
+        name="Elsewhere Psychology",
+        institution=InstitutionFactory(slug="elsewhere"),
+    )
 
 
 @pytest.fixture
@@ -68,9 +74,13 @@ def supervisor(program):
 
 @pytest.fixture
 def trainee(program, supervisor):
-    trainee = TraineeFactory(user=UserFactory(email="trainee@example.org", full_name="Tess Trainee"))
+    trainee = TraineeFactory(
+        user=UserFactory(email="trainee@example.org", full_name="Tess Trainee")
+    )
     enrollment = EnrollmentFactory(trainee=trainee, program=program)
-    SupervisorAssignmentFactory(enrollment=enrollment, supervisor=supervisor, starts_on=enrollment.start_date)
+    SupervisorAssignmentFactory(
+        enrollment=enrollment, supervisor=supervisor, starts_on=enrollment.start_date
+    )
     return trainee
 
 
@@ -81,7 +91,9 @@ def enrollment(trainee, program):
 
 @pytest.fixture
 def other_trainee(program):
-    trainee = TraineeFactory(user=UserFactory(email="other.trainee@example.org", full_name="Oli Othertrainee"))
+    trainee = TraineeFactory(
+        user=UserFactory(email="other.trainee@example.org", full_name="Oli Othertrainee")
+    )
     EnrollmentFactory(trainee=trainee, program=program)
     return trainee
 
@@ -157,3 +169,22 @@ def personal_token(trainee):
     token, issued = personal_token_create(user=trainee.user, name="Logging app")
     token.raw = issued.raw
     return token
+
+
+@pytest.fixture(autouse=True)
+def _restore_vocabulary_after_a_flush(request):
+    """Transactional tests end by flushing every table, including the category vocabulary that a
+    data migration created; put it back so later tests see the database they expect."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    )
+    if (
+        transactional
+        or "live_server" in request.fixturenames
+        or "transactional_db" in request.fixturenames
+    ):
+        from programs.vocabulary import ensure_builtin_vocabulary
+
+        ensure_builtin_vocabulary()

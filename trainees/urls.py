@@ -7,6 +7,7 @@ from trainees.views import (
     preferences,
     recurring,
     sessions,
+    supervisor,
     timesheet,
 )
 
@@ -41,4 +42,8 @@ urlpatterns = [
         name="attestation_download",
     ),
     path("settings/reminders/", preferences.notification_preferences, name="notifications"),
+    path("supervise/", supervisor.queue, name="supervisor_queue"),
+    path("supervise/act/", supervisor.queue_act, name="supervisor_queue_act"),
+    path("supervise/sessions/<int:pk>/reopen/", supervisor.reopen, name="supervisor_reopen"),
+    path("supervise/supervisees/", supervisor.supervisees, name="supervisor_supervisees"),
 ]

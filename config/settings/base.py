@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "programs",
     "trainees",
     "api",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -168,7 +169,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "trainees.tasks.snapshots_refresh_all",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Reminders: record what is due and enqueue it; the sweep re-enqueues what never went out.
+    "reminders-due-pass": {
+        "task": "reminders.tasks.reminders_due_pass",
+        "schedule": crontab(minute="*/15"),
+    },
+    "reminders-sweep": {
+        "task": "reminders.tasks.reminders_sweep",
+        "schedule": crontab(minute="7-59/10"),
+    },
 }
+
+# Reminders (see reminders/README.md). Absolute links in e-mails start with REMINDERS_BASE_URL.
+REMINDERS_BASE_URL = env_str("REMINDERS_BASE_URL", "http://127.0.0.1:8000")
+REMINDERS_BATCH_SIZE = env_int("REMINDERS_BATCH_SIZE", 50)
+REMINDERS_MAX_ATTEMPTS = env_int("REMINDERS_MAX_ATTEMPTS", 5)
+# A claim older than this is presumed dead (worker killed) and goes back to pending.
+REMINDERS_CLAIM_LEASE_SECONDS = env_int("REMINDERS_CLAIM_LEASE_SECONDS", 600)
+REMINDERS_DEFAULT_WEEKDAY = 4  # Friday, when a person never chose
+REMINDERS_DEFAULT_HOUR = 16
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,6 @@
 """Fixtures for the REST API tests: clean throttle budgets and a picture of every stored row."""
 
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -68,3 +69,19 @@ def stored_rows(db) -> Callable[[], dict[str, Any]]:
 def _user_columns() -> list[str]:
     # Signing in stamps last_login; that is the test client's doing, not the request's.
     return [f.attname for f in User._meta.concrete_fields if f.name != "last_login"]
+
+
+SCHEMATHESIS_CASES = pytest.StashKey[Counter[str]]()
+
+
+@pytest.fixture
+def schemathesis_cases(request) -> Counter[str]:
+    """Cases run per caller by test_schemathesis.py, printed in the terminal summary."""
+    return request.config.stash.setdefault(SCHEMATHESIS_CASES, Counter())
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    cases = config.stash.get(SCHEMATHESIS_CASES, None)
+    if cases:
+        by_caller = ", ".join(f"{caller} {count}" for caller, count in cases.items())
+        terminalreporter.write_line(f"schemathesis: {cases.total()} cases ({by_caller})")

@@ -11,6 +11,7 @@ from trainees.models.invitation import Invitation, LoginAttempt
 from trainees.models.preferences import NotificationPreference, ReminderKind
 from trainees.models.recurring import RecurringOccurrence, RecurringSession
 from trainees.models.session import Session, SessionFormat, SessionModality, SessionStatus
+from trainees.models.waiver import RequirementWaiver
 
 __all__ = [
     "Attestation",
@@ -25,6 +26,7 @@ __all__ = [
     "RecurringSession",
     "ReminderKind",
     "RequirementStatus",
+    "RequirementWaiver",
     "Session",
     "SessionFormat",
     "SessionModality",

@@ -16,11 +16,12 @@ from programs.engine import (
     Leave,
     RequirementSetRules,
     SessionFact,
+    Waiver,
     evaluate,
     parse_requirement_set,
 )
 from programs.models import ActivityCategory, Program, RequirementSet
-from trainees.models import Enrollment, LeaveOfAbsence, Session
+from trainees.models import Enrollment, LeaveOfAbsence, RequirementWaiver, Session
 
 SESSION_FACT_COLUMNS = (
     "id",
@@ -79,7 +80,7 @@ def _session_fact(row: Sequence[Any], keys: dict[int, str]) -> SessionFact:
 def enrollments_facts(
     *, enrollments: Sequence[Enrollment], as_of: date | None = None
 ) -> dict[int, EnrollmentFacts]:
-    """Facts for many enrollments in three queries, whatever their number of sessions.
+    """Facts for many enrollments in four queries, whatever their number of sessions.
 
     Sessions are loaded once per trainee and shared by all their enrollments: a session is logged
     once and each enrollment's rules decide whether it counts.
@@ -102,6 +103,14 @@ def enrollments_facts(
     ).values_list("enrollment_id", "start_date", "end_date")
     for enrollment_id, start, end in leave_rows:
         leaves_by_enrollment[enrollment_id].append(Leave(start=start, end=end))
+    waivers_by_enrollment: dict[int, list[Waiver]] = defaultdict(list)
+    waiver_rows = RequirementWaiver.objects.filter(
+        enrollment__in=[e.pk for e in enrollments], revoked_at__isnull=True
+    ).values_list("enrollment_id", "requirement_key", "reason", "minimum")
+    for enrollment_id, key, reason, minimum in waiver_rows:
+        waivers_by_enrollment[enrollment_id].append(
+            Waiver(requirement_key=key, reason=reason, minimum=minimum)
+        )
     facts = {}
     for enrollment in enrollments:
         facts[enrollment.pk] = EnrollmentFacts(
@@ -113,6 +122,7 @@ def enrollments_facts(
                 sorted(leaves_by_enrollment[enrollment.pk], key=lambda leave: leave.start)
             ),
             sessions=tuple(sessions_by_trainee[enrollment.trainee_id]),
+            waivers=tuple(waivers_by_enrollment[enrollment.pk]),
         )
     return facts
 

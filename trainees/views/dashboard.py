@@ -1,8 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.models import User
+from programs.views.home import staff_start_url
 from trainees.models import Trainee
 from trainees.selectors.dashboard import (
     own_enrollments,
@@ -21,7 +22,10 @@ def home(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)
     trainee = own_trainee(user)
     if trainee is None:
-        # Staff and supervisors have their own pages elsewhere; nothing private is shown here.
+        # Staff and supervisors have their own start pages; nothing private is shown here.
+        start = staff_start_url(user)
+        if start is not None:
+            return redirect(start)
         return render(request, "trainees/not_a_trainee.html")
     dashboard = trainee_dashboard(user=user, trainee=trainee)
     proposals = recurring_proposals(trainee=trainee, today=user_today(user))

@@ -1,0 +1,79 @@
+"""Thin tasks: take ids, call a service. Every one is safe to run twice.
+
+Beat fires `reminders_due_pass` (plan + enqueue) and `reminders_sweep` (release dead claims +
+enqueue whatever is still pending); sends go out in batches of REMINDERS_BATCH_SIZE ids.
+"""
+
+import logging
+
+from celery import shared_task
+from django.db import transaction
+
+from reminders.config import batch_size
+from reminders.services import (
+    TemporaryFailure,
+    deliveries_due_ids,
+    deliveries_plan,
+    deliveries_release_stale,
+    delivery_send,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    name="reminders.tasks.deliveries_send_batch",
+    ignore_result=True,
+    autoretry_for=(TemporaryFailure,),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def deliveries_send_batch(delivery_ids: list[int]) -> int:
+    """Send each delivery that is still pending. Idempotent (claims decide). Returns sends."""
+    sent = 0
+    failure: TemporaryFailure | None = None
+    for delivery_id in delivery_ids:
+        try:
+            sent += delivery_send(delivery_id=delivery_id).result == "sent"
+        except TemporaryFailure as error:
+            # Keep going with the rest; the retry only re-sends what is still pending.
+            failure = error
+    if failure is not None:
+        raise failure
+    return sent
+
+
+def enqueue_due() -> int:
+    """Enqueue pending, due deliveries in batches after the current transaction commits. A dead
+    broker is logged, not raised: the rows stay pending and the next sweep tries again."""
+    ids = deliveries_due_ids()
+    size = batch_size()
+    batches = [ids[i : i + size] for i in range(0, len(ids), size)]
+
+    def publish() -> None:
+        for batch in batches:
+            try:
+                deliveries_send_batch.delay(batch)
+            except Exception as error:  # noqa: BLE001 - kombu raises many kinds when the broker is down
+                logger.warning("reminders: broker unavailable (%s); sweep will retry", error)
+                return
+
+    transaction.on_commit(publish)
+    return len(ids)
+
+
+@shared_task(name="reminders.tasks.reminders_due_pass", ignore_result=True)
+def reminders_due_pass() -> int:
+    """Record what is due now and enqueue it. Idempotent: two passes for one period send once."""
+    deliveries_plan()
+    return enqueue_due()
+
+
+@shared_task(name="reminders.tasks.reminders_sweep", ignore_result=True)
+def reminders_sweep() -> int:
+    """Re-enqueue due deliveries that never went out (lost messages, killed workers)."""
+    released = deliveries_release_stale()
+    if released:
+        logger.info("reminders: released %s stale claims", released)
+    return enqueue_due()

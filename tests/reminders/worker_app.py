@@ -1,0 +1,59 @@
+"""The Celery app for test workers, with optional fault injection (never in production code).
+
+REMINDERS_FAULT=no_claim  the claim ignores the status: what the ledger would be without it.
+REMINDERS_FAULT=hang_at:N the N-th send hangs after its claim (a marker file says so), so the
+                          test can SIGKILL the worker at a known point mid-batch.
+REMINDERS_SEND_DELAY=S    sleep S seconds per send, to give a test time to act mid-run.
+"""
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from celery.signals import task_prerun
+
+from config.celery import app
+
+__all__ = ["app"]
+
+_patched = False
+
+
+@task_prerun.connect
+def _inject_faults(**_: Any) -> None:
+    global _patched
+    if _patched:
+        return
+    _patched = True
+    from django.utils import timezone
+
+    import reminders.services as services
+    from reminders.models import Delivery, DeliveryStatus
+
+    fault = os.environ.get("REMINDERS_FAULT", "")
+    delay = float(os.environ.get("REMINDERS_SEND_DELAY", "0"))
+    if fault == "no_claim":
+
+        def claim_without_condition(*, delivery_id: int) -> Delivery | None:
+            Delivery.objects.filter(pk=delivery_id).update(
+                status=DeliveryStatus.SENDING, claimed_at=timezone.now()
+            )
+            return Delivery.objects.select_related("recipient", "program").get(pk=delivery_id)
+
+        services.delivery_claim = claim_without_condition  # type: ignore[assignment]
+
+    original_message = services.delivery_message
+    calls = {"n": 0}
+    hang_at = int(fault.split(":")[1]) if fault.startswith("hang_at:") else 0
+
+    def message(delivery: Delivery) -> Any:
+        calls["n"] += 1
+        if delay:
+            time.sleep(delay)
+        if hang_at and calls["n"] == hang_at:
+            Path(os.environ["REMINDERS_MARKER"]).write_text(str(delivery.pk))
+            time.sleep(600)
+        return original_message(delivery)
+
+    services.delivery_message = message  # type: ignore[assignment]

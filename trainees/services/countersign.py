@@ -1,0 +1,136 @@
+"""Countersigning in bulk, and reopening a verified session.
+
+A supervisor clears a queue: one session, a chosen few, or a whole week. The batch is all or
+nothing, so a page that says "12 verified" never means "9 verified and 3 silently skipped".
+Sessions are grouped by trainee and each trainee row is locked once, in id order, so two
+supervisors verifying overlapping batches cannot deadlock; snapshots are refreshed once per
+trainee rather than once per session.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from trainees.models import Session, SessionStatus, Trainee
+from trainees.services.compliance import trainee_snapshots_refresh
+from trainees.services.sessions import (
+    NOT_AWAITING,
+    NOT_THEIR_SUPERVISOR,
+    REJECTION_REASON_REQUIRED,
+    supervisor_may_countersign,
+)
+
+NOTHING_CHOSEN = "Choose at least one session."
+NOT_VERIFIED = "Only a verified session can be reopened."
+REOPEN_REASON_REQUIRED = "A reason is required to reopen a verified session."
+REASON_LENGTH = 80
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOutcome:
+    sessions: int
+    trainees: int
+
+
+def _locked_batch(session_ids: list[int], supervisor: User) -> list[Session]:
+    ids = sorted(set(session_ids))
+    if not ids:
+        raise ValidationError(NOTHING_CHOSEN)
+    trainee_ids = sorted(
+        set(Session.objects.filter(pk__in=ids).values_list("trainee_id", flat=True))
+    )
+    # Same lock order as trainees.services.sessions: trainee rows first, then the sessions.
+    list(
+        Trainee.objects.select_for_update()
+        .filter(pk__in=trainee_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    sessions = list(
+        Session.objects.select_for_update(of=("self",))
+        .select_related("trainee")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    if len(sessions) != len(ids):
+        # An id the caller cannot see is treated exactly like one they may not sign.
+        raise PermissionDenied(NOT_THEIR_SUPERVISOR)
+    for session in sessions:
+        if not supervisor_may_countersign(supervisor=supervisor, session=session):
+            raise PermissionDenied(NOT_THEIR_SUPERVISOR)
+        if session.status != SessionStatus.SUBMITTED or session.is_withdrawn:
+            raise ValidationError(NOT_AWAITING)
+    return sessions
+
+
+def _refresh(sessions: list[Session]) -> int:
+    trainee_ids = sorted({s.trainee_id for s in sessions})
+    for trainee_id in trainee_ids:
+        trainee_snapshots_refresh(trainee_id=trainee_id)
+    return len(trainee_ids)
+
+
+def sessions_countersign(*, session_ids: list[int], supervisor: User) -> BatchOutcome:
+    """Verify every listed submitted session, or none. Not idempotent (a second call finds them
+    verified and raises ValidationError); raises PermissionDenied if any is not theirs to sign."""
+    with transaction.atomic():
+        sessions = _locked_batch(session_ids, supervisor)
+        now = timezone.now()
+        for session in sessions:
+            session.status = SessionStatus.VERIFIED
+            session.verified_by = supervisor
+            session.verified_at = now
+            session._change_reason = "countersigned"  # type: ignore[attr-defined]
+            session.save()
+        trainees = _refresh(sessions)
+    return BatchOutcome(sessions=len(sessions), trainees=trainees)
+
+
+def sessions_reject(*, session_ids: list[int], supervisor: User, reason: str) -> BatchOutcome:
+    """Send every listed submitted session back with one reason (required), or none."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": [REJECTION_REASON_REQUIRED]})
+    with transaction.atomic():
+        sessions = _locked_batch(session_ids, supervisor)
+        for session in sessions:
+            session.status = SessionStatus.REJECTED
+            session.rejection_reason = reason
+            session._change_reason = f"rejected: {reason[:REASON_LENGTH]}"  # type: ignore[attr-defined]
+            session.save()
+        trainees = _refresh(sessions)
+    return BatchOutcome(sessions=len(sessions), trainees=trainees)
+
+
+def session_reopen(*, session: Session, supervisor: User, reason: str) -> Session:
+    """Unlock a verified session back to "submitted" (credit is withdrawn until it is verified
+    again). A recorded act: the history row says who, when and why. Raises ValidationError
+    without a reason or for a session that is not verified; PermissionDenied for someone who
+    could not have countersigned it."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": [REOPEN_REASON_REQUIRED]})
+    with transaction.atomic():
+        Trainee.objects.select_for_update().filter(pk=session.trainee_id).values_list(
+            "pk", flat=True
+        ).get()
+        current = (
+            Session.objects.select_for_update(of=("self",))
+            .select_related("trainee")
+            .get(pk=session.pk)
+        )
+        if not supervisor_may_countersign(supervisor=supervisor, session=current):
+            raise PermissionDenied(NOT_THEIR_SUPERVISOR)
+        if current.status != SessionStatus.VERIFIED or current.is_withdrawn:
+            raise ValidationError(NOT_VERIFIED)
+        current.status = SessionStatus.SUBMITTED
+        current.verified_by = None
+        current.verified_at = None
+        current._change_reason = f"reopened: {reason[:REASON_LENGTH]}"  # type: ignore[attr-defined]
+        current.save()
+        trainee_snapshots_refresh(trainee_id=current.trainee_id)
+    return current
+
