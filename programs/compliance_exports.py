@@ -72,8 +72,9 @@ def matrix_rows(
         )
         for enrollment in enrollments.filter(snapshot__isnull=False).iterator(chunk_size=BATCH):
             row = row_from_snapshot(enrollment)
-            yield enrollment, replace(
-                row, cohort=enrollment.cohort.name if enrollment.cohort else None
+            yield (
+                enrollment,
+                replace(row, cohort=enrollment.cohort.name if enrollment.cohort else None),
             )
         return
     # Statuses differ on another date, so status filters apply after computing.
@@ -157,7 +158,11 @@ def matrix_xlsx(
 
 
 def program_report_pdf(
-    *, program: Program, filters: OverviewFilters, as_of: date | None, generated: datetime | None = None
+    *,
+    program: Program,
+    filters: OverviewFilters,
+    as_of: date | None,
+    generated: datetime | None = None,
 ) -> bytes:
     """A report for accreditation visits: counts by status, then one line per trainee with the
     requirements that are not on track."""
@@ -171,8 +176,7 @@ def program_report_pdf(
     pdf.line_of(f"Figures {when}; generated {moment:%Y-%m-%d %H:%M} UTC; {len(rows)} trainees.")
     counts = Counter(row.status for row in rows)
     pdf.line_of(
-        "Overall: "
-        + ", ".join(f"{STATUS_LABELS.get(s, s)} {n}" for s, n in sorted(counts.items()))
+        "Overall: " + ", ".join(f"{STATUS_LABELS.get(s, s)} {n}" for s, n in sorted(counts.items()))
     )
     pdf.ln(3)
     widths = [55, 30, 25, 80]

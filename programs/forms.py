@@ -24,8 +24,8 @@ ENROLLMENT_CHOICES = [
     ("all", "All"),
 ]
 SORT_CHOICES = [
-    ("name", "Name A–Z"),
-    ("-name", "Name Z–A"),
+    ("name", "Name A to Z"),
+    ("-name", "Name Z to A"),
     ("status", "Most behind first"),
     ("cohort", "Cohort"),
     ("start", "Start date"),
@@ -40,9 +40,7 @@ class OverviewFilterForm(PlainForm):
     status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
     requirement = forms.ChoiceField(required=False)
     supervisor = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    enrollments = forms.ChoiceField(
-        label="Enrollments", choices=ENROLLMENT_CHOICES, required=False
-    )
+    enrollments = forms.ChoiceField(label="Enrollments", choices=ENROLLMENT_CHOICES, required=False)
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False)
 
     def __init__(

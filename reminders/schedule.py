@@ -31,7 +31,9 @@ def week_start_on_or_before(day: date, week_start: int) -> date:
     return day - timedelta(days=(day.weekday() - week_start) % 7)
 
 
-def weekly_moment(*, now: datetime, tz: tzinfo, week_start: int, weekday: int, hour: int) -> tuple[date, datetime]:
+def weekly_moment(
+    *, now: datetime, tz: tzinfo, week_start: int, weekday: int, hour: int
+) -> tuple[date, datetime]:
     """The program week containing `now` (in `tz`) and this week's moment for weekday/hour.
 
     Returns (first day of the week, the aware moment). The moment may lie in the future.

@@ -29,7 +29,10 @@ from trainees.models import (
 from trainees.models import ReminderKind as PreferenceKind
 
 # Kinds that the trainee-facing preference page (trainees.NotificationPreference) switches.
-PREFERENCE_KIND = {Kind.LOG_WEEK: PreferenceKind.LOG_SESSIONS, Kind.PACE_ALERT: PreferenceKind.FALLING_BEHIND}
+PREFERENCE_KIND = {
+    Kind.LOG_WEEK: PreferenceKind.LOG_SESSIONS,
+    Kind.PACE_ALERT: PreferenceKind.FALLING_BEHIND,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +69,10 @@ def timings_for(users: list[User]) -> dict[int, Timing]:
     timings = {u.pk: default_timing(u) for u in users}
     for pref in NotificationPreference.objects.filter(user_id__in=list(timings)):
         timings[pref.user_id] = Timing(
-            weekday=pref.weekday, hour=pref.hour, time_zone=pref.time_zone, kinds=frozenset(pref.kinds)
+            weekday=pref.weekday,
+            hour=pref.hour,
+            time_zone=pref.time_zone,
+            kinds=frozenset(pref.kinds),
         )
     return timings
 
@@ -78,7 +84,9 @@ def wants(timing: Timing, kind: str) -> bool:
 
 def unsubscribed_ids(kind: str, user_ids: list[int]) -> set[int]:
     return set(
-        Unsubscribe.objects.filter(kind=kind, user_id__in=user_ids).values_list("user_id", flat=True)
+        Unsubscribe.objects.filter(kind=kind, user_id__in=user_ids).values_list(
+            "user_id", flat=True
+        )
     )
 
 
@@ -165,7 +173,9 @@ def due_log_week(*, now: datetime, batch: int = 500) -> Iterator[DueReminder]:
                         f"You have not logged any session for {enrollment.program.name} in the "
                         f"week that started on {first:%A %d %B}."
                     ),
-                    "lines": ["A few minutes now keeps your hours accurate and your supervisor's queue short."],
+                    "lines": [
+                        "A few minutes now keeps your hours accurate and your supervisor's queue short."
+                    ],
                     "action_label": "Log a session",
                     "action_path": "/sessions/new/",
                 },
@@ -191,7 +201,9 @@ class PaceRow:
 
 def pace_rows(enrollment_ids: list[int]) -> list[PaceRow]:
     """Current non-advisory requirement statuses for these enrollments (one query)."""
-    rows = RequirementStatus.objects.filter(enrollment_id__in=enrollment_ids, advisory=False).values_list(
+    rows = RequirementStatus.objects.filter(
+        enrollment_id__in=enrollment_ids, advisory=False
+    ).values_list(
         "enrollment_id",
         "enrollment__program_id",
         "enrollment__trainee__user_id",
@@ -234,7 +246,9 @@ def due_cadence_miss(*, now: datetime, batch: int = 500) -> Iterator[DueReminder
         for snapshot in snapshots:
             enrollment = snapshot.enrollment
             user = enrollment.trainee.user
-            if user.pk in opted_out or not _enabled(rules, enrollment.program_id, Kind.CADENCE_MISS):
+            if user.pk in opted_out or not _enabled(
+                rules, enrollment.program_id, Kind.CADENCE_MISS
+            ):
                 continue
             today = now.astimezone(zone(enrollment.program.time_zone)).date()
             for requirement in snapshot.result.get("requirements", []):
@@ -242,8 +256,10 @@ def due_cadence_miss(*, now: datetime, batch: int = 500) -> Iterator[DueReminder
                     continue
                 for period in requirement.get("periods", []):
                     end = date.fromisoformat(period["end"])
-                    if period.get("satisfied") or period.get("exempt") or not (
-                        today - timedelta(days=7) <= end < today
+                    if (
+                        period.get("satisfied")
+                        or period.get("exempt")
+                        or not (today - timedelta(days=7) <= end < today)
                     ):
                         continue
                     due_at = local_moment(end + timedelta(days=1), 9, zone(user.time_zone))
@@ -259,7 +275,9 @@ def due_cadence_miss(*, now: datetime, batch: int = 500) -> Iterator[DueReminder
                                 f"{enrollment.program.name} asks for {requirement['name']} in every "
                                 f"period; the period from {period['start']} to {period['end']} ended without it."
                             ),
-                            "lines": [f"Logged in that period: {period.get('sessions', 0)} session(s)."],
+                            "lines": [
+                                f"Logged in that period: {period.get('sessions', 0)} session(s)."
+                            ],
                             "action_label": "See the requirement",
                             "action_path": f"/enrollments/{enrollment.pk}/requirements/{requirement['key']}/",
                         },
@@ -347,7 +365,9 @@ def due_countersign(*, now: datetime) -> Iterator[DueReminder]:
     for waiting in waiting_countersign(older_than=now - timedelta(days=1)):
         rule = rules[waiting.program_id]
         limit = rule.countersign_wait_days + rule.countersign_escalation_days
-        if Kind.COUNTERSIGN_ESCALATION in rule.enabled_kinds and waiting.oldest <= now - timedelta(days=limit):
+        if Kind.COUNTERSIGN_ESCALATION in rule.enabled_kinds and waiting.oldest <= now - timedelta(
+            days=limit
+        ):
             escalate.setdefault(waiting.program_id, []).append(waiting)
     directors = directors_of(list(escalate))
     opted_out = unsubscribed_ids(
@@ -404,7 +424,7 @@ def due_deadline(*, now: datetime, batch: int = 500) -> Iterator[DueReminder]:
             if (
                 Kind.DEADLINE not in rule.enabled_kinds
                 or enrollment.trainee.user_id in opted_out
-                or not enrollment.unmet  # type: ignore[attr-defined]
+                or not enrollment.unmet
                 or not start <= today < enrollment.expected_end_date
             ):
                 continue
@@ -443,7 +463,9 @@ def due_director_digest(*, now: datetime) -> Iterator[DueReminder]:
     program_ids = sorted({r.program_id for r in roles})
     standing = {
         (row["program_id"], row["snapshot__status"]): row["n"]
-        for row in Enrollment.objects.filter(program_id__in=program_ids, status=Enrollment.Status.ACTIVE)
+        for row in Enrollment.objects.filter(
+            program_id__in=program_ids, status=Enrollment.Status.ACTIVE
+        )
         .values("program_id", "snapshot__status")
         .annotate(n=Count("id"))
         .order_by()
@@ -474,15 +496,24 @@ def due_director_digest(*, now: datetime) -> Iterator[DueReminder]:
         timing = timings[role.user_id]
         if timing.kinds is None:
             timing = Timing(weekday=0, hour=8, time_zone=timing.time_zone, kinds=None)
-        if role.user_id in opted_out or Kind.DIRECTOR_DIGEST not in rules[role.program_id].enabled_kinds:
+        if (
+            role.user_id in opted_out
+            or Kind.DIRECTOR_DIGEST not in rules[role.program_id].enabled_kinds
+        ):
             continue
         first, moment = weekly_moment(
-            now=now, tz=zone(timing.time_zone), week_start=role.program.week_start,
-            weekday=timing.weekday, hour=timing.hour,
+            now=now,
+            tz=zone(timing.time_zone),
+            week_start=role.program.week_start,
+            weekday=timing.weekday,
+            hour=timing.hour,
         )
         if moment > now:
             continue
-        figures = {s: standing.get((role.program_id, s), 0) for s in ("met", "on_track", "at_risk", "behind", "not_started")}
+        figures = {
+            s: standing.get((role.program_id, s), 0)
+            for s in ("met", "on_track", "at_risk", "behind", "not_started")
+        }
         yield DueReminder(
             recipient_id=role.user_id,
             kind=Kind.DIRECTOR_DIGEST,

@@ -109,7 +109,9 @@ def pace_transitions_record(*, now: datetime, batch: int = 500) -> int:
     repeat when still behind after the program's repeat days, optional copies to directors.
     Remembers the last status told per enrollment and requirement. Idempotent."""
     ids = list(
-        Enrollment.objects.filter(status=Enrollment.Status.ACTIVE).order_by("id").values_list("id", flat=True)
+        Enrollment.objects.filter(status=Enrollment.Status.ACTIVE)
+        .order_by("id")
+        .values_list("id", flat=True)
     )
     created = 0
     for start in range(0, len(ids), batch):
@@ -133,7 +135,9 @@ def _pace_chunk(*, now: datetime, enrollment_ids: list[int]) -> int:
     rules = program_rules(sorted({r.program_id for r in rows}))
     directors = directors_of(sorted({r.program_id for r in rows}))
     timings = timings_for([e.trainee.user for e in enrollments.values()])
-    opted_out = unsubscribed_ids(Kind.PACE_ALERT, list(timings) + [d for ds in directors.values() for d in ds])
+    opted_out = unsubscribed_ids(
+        Kind.PACE_ALERT, list(timings) + [d for ds in directors.values() for d in ds]
+    )
     due: list[DueReminder] = []
     new_notices: list[PaceNotice] = []
     changed: list[PaceNotice] = []
@@ -157,7 +161,9 @@ def _pace_chunk(*, now: datetime, enrollment_ids: list[int]) -> int:
         else:
             tell = False
         if notice is None:
-            notice = PaceNotice(enrollment_id=row.enrollment_id, requirement_key=row.key, last_status=row.status)
+            notice = PaceNotice(
+                enrollment_id=row.enrollment_id, requirement_key=row.key, last_status=row.status
+            )
             new_notices.append(notice)
         elif notice.last_status != row.status or tell:
             changed.append(notice)
@@ -171,32 +177,44 @@ def _pace_chunk(*, now: datetime, enrollment_ids: list[int]) -> int:
         else:
             notice.notified_on, notice.repeated_on = today, None
         shortfall = max(row.expected_by_now - row.credited, 0)
-        amount = f"{shortfall // 60} h {shortfall % 60:02d} min" if row.unit == "minutes" else f"{shortfall} {row.unit}"
-        context = {
+        amount = (
+            f"{shortfall // 60} h {shortfall % 60:02d} min"
+            if row.unit == "minutes"
+            else f"{shortfall} {row.unit}"
+        )
+        why = (
+            f"Your {row.name} requirement in {enrollment.program.name} has been behind for "
+            f"{rule.pace_repeat_days} days."
+            if stronger
+            else f"Your {row.name} requirement in {enrollment.program.name} moved to "
+            f"{row.status.replace('_', ' ')}."
+        )
+        context: dict[str, object] = {
             "subject": (
-                f"Still behind: {row.name}" if stronger else f"{row.name} is {row.status.replace('_', ' ')}"
+                f"Still behind: {row.name}"
+                if stronger
+                else f"{row.name} is {row.status.replace('_', ' ')}"
             ),
-            "why": (
-                f"Your {row.name} requirement in {enrollment.program.name} has been behind for "
-                f"{rule.pace_repeat_days} days." if stronger else
-                f"Your {row.name} requirement in {enrollment.program.name} moved to "
-                f"{row.status.replace('_', ' ')}."
-            ),
+            "why": why,
             "lines": [f"To get back on pace you need {amount} more than you have credited now."],
             "action_label": "See what is needed",
             "action_path": f"/enrollments/{enrollment.pk}/requirements/{row.key}/",
             "enrollment_id": enrollment.pk,
             "stronger": stronger,
         }
-        period = f"e{enrollment.pk}:{row.key}:{row.status}:{today.isoformat()}" + (":repeat" if stronger else "")
+        period = f"e{enrollment.pk}:{row.key}:{row.status}:{today.isoformat()}" + (
+            ":repeat" if stronger else ""
+        )
         user = enrollment.trainee.user
         if user.pk not in opted_out and wants(timings[user.pk], Kind.PACE_ALERT):
             due.append(DueReminder(user.pk, Kind.PACE_ALERT, period, now, row.program_id, context))
         if rule.pace_copy_director:
-            copy = dict(context, why=f"Copy for the director: {user} — " + context["why"])
+            copy = dict(context, why=f"Copy for the director: {user} — {why}")
             for director_id in directors[row.program_id]:
                 if director_id not in opted_out:
-                    due.append(DueReminder(director_id, Kind.PACE_ALERT, period, now, row.program_id, copy))
+                    due.append(
+                        DueReminder(director_id, Kind.PACE_ALERT, period, now, row.program_id, copy)
+                    )
     PaceNotice.objects.bulk_create(new_notices)
     PaceNotice.objects.bulk_update(changed, ["last_status", "notified_on", "repeated_on"])
     return deliveries_record(due=due)
@@ -258,7 +276,12 @@ class Outcome:
     result: str  # sent | skipped | not_claimed | failed
 
 
-TEMPORARY_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, socket.timeout, ConnectionError)
+TEMPORARY_ERRORS = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    socket.timeout,
+    ConnectionError,
+)
 
 
 def _is_temporary(error: Exception) -> bool:
@@ -281,7 +304,7 @@ def delivery_send(*, delivery_id: int) -> Outcome:
     # hold a database transaction (or its locks) open.
     try:
         message.send()
-    except Exception as error:  # noqa: BLE001 - classified below, recorded for staff
+    except Exception as error:
         if _is_temporary(error) and delivery.attempts < max_attempts():
             Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
                 status=DeliveryStatus.PENDING, last_error=f"temporary: {error}"[:2000]

@@ -55,7 +55,7 @@ def enqueue_due() -> int:
         for batch in batches:
             try:
                 deliveries_send_batch.delay(batch)
-            except Exception as error:  # noqa: BLE001 - kombu raises many kinds when the broker is down
+            except Exception as error:
                 logger.warning("reminders: broker unavailable (%s); sweep will retry", error)
                 return
 

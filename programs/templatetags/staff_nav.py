@@ -27,4 +27,6 @@ def roles_of(user: object) -> Roles:
     manages = programs_managed_by(user).exists()
     supervises = is_supervisor(user)
     # Someone with no role at all still gets the trainee links (they lead to a "no record" page).
-    return Roles(trainee=trainee or not (manages or supervises), manages=manages, supervises=supervises)
+    return Roles(
+        trainee=trainee or not (manages or supervises), manages=manages, supervises=supervises
+    )

@@ -18,7 +18,9 @@ P = ParamSpec("P")
 ProgramView = Callable[Concatenate[HttpRequest, User, Program, P], HttpResponseBase]
 
 
-def program_view(view: ProgramView[P]) -> Callable[Concatenate[HttpRequest, str, P], HttpResponseBase]:
+def program_view(
+    view: ProgramView[P],
+) -> Callable[Concatenate[HttpRequest, str, P], HttpResponseBase]:
     """Signed in, and director or coordinator of the program (or site staff); otherwise 404, so
     another program's pages do not even confirm that the program exists."""
 

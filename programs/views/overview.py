@@ -6,6 +6,7 @@ from django.shortcuts import render
 from accounts.models import User
 from programs.forms import OverviewFilterForm
 from programs.models import Program
+from programs.views.common import program_view
 from trainees.selectors.overview import (
     OverviewFilters,
     attention_count,
@@ -16,10 +17,11 @@ from trainees.selectors.overview import (
     requirement_columns,
     status_counts,
 )
-from programs.views.common import program_view
 
 
-def overview_filters(request: HttpRequest, program: Program) -> tuple[OverviewFilterForm, OverviewFilters]:
+def overview_filters(
+    request: HttpRequest, program: Program
+) -> tuple[OverviewFilterForm, OverviewFilters]:
     columns = requirement_columns(program=program)
     form = OverviewFilterForm(
         request.GET or None,

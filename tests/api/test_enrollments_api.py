@@ -15,7 +15,7 @@ import pytest
 from accounts.models import ApiScope, User
 from accounts.services import api_key_create
 from api.v1.enrollments import UNKNOWN_COHORT, UNKNOWN_PROGRAM, UNKNOWN_SUPERVISOR
-from programs.models import ProgramRole
+from programs.models import ActivityCategory, ProgramRole
 from tests.api.errors import KEY_LACKS_SCOPE, error, invalid
 from tests.factories import (
     CohortFactory,
@@ -569,3 +569,25 @@ def test_a_malformed_as_of_is_a_field_error(api_client, enrollment):
 
 def test_enrollment_etags_are_strong_and_quoted(as_director, enrollment):
     assert re.fullmatch(r'"[0-9a-f]{32}"', as_director.get(detail(enrollment.pk))["ETag"])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Open question for the privacy owner: the explanation lists each credited session, "
+    "so staff and keys see the dates of personal-therapy sessions they cannot otherwise find.",
+)
+def test_staff_see_private_categories_only_as_totals(api_client, enrollment, director, supervisor):
+    therapy = SessionFactory(
+        trainee=enrollment.trainee,
+        date=date(2026, 6, 3),
+        category=ActivityCategory.objects.get(key="personal_therapy"),
+        status="verified",
+        verified_by=supervisor,
+        verified_at="2026-06-04T10:00:00Z",
+    )
+    api_client.force_login(director)
+
+    requirement = api_client.get(detail(enrollment.pk, "compliance/")).json()["requirements"][1]
+
+    assert (requirement["key"], requirement["credited"]) == ("therapy_sessions", 1)
+    assert therapy.pk not in [entry["session_id"] for entry in requirement["explanation"]]

@@ -152,9 +152,21 @@ class PrivateRedis:
         if binary is None:
             unavailable("redis-server is not installed")
         self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.workdir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
 
@@ -190,7 +202,9 @@ def mailbox(tmp_path: Path) -> Mailbox:
 
 
 @pytest.fixture
-def start_worker(transactional_db, mailbox: Mailbox, tmp_path: Path) -> Iterator[Callable[..., Worker]]:
+def start_worker(
+    transactional_db, mailbox: Mailbox, tmp_path: Path
+) -> Iterator[Callable[..., Worker]]:
     """A callable starting a worker on a broker; every worker is stopped before the database
     is flushed."""
     workers: list[Worker] = []
@@ -208,13 +222,29 @@ def start_worker(transactional_db, mailbox: Mailbox, tmp_path: Path) -> Iterator
             **env,
         }
         command = [
-            sys.executable, "-m", "celery", "-A", "tests.reminders.worker_app", "worker",
-            "-P", pool, "-c", str(concurrency), "-Q", broker.queue, "--loglevel=INFO",
-            "--without-heartbeat", "--without-gossip", "--without-mingle",
-            "-n", f"reminders-test-{uuid.uuid4().hex[:8]}@%h",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "tests.reminders.worker_app",
+            "worker",
+            "-P",
+            pool,
+            "-c",
+            str(concurrency),
+            "-Q",
+            broker.queue,
+            "--loglevel=INFO",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"reminders-test-{uuid.uuid4().hex[:8]}@%h",
         ]
         with log.open("wb") as out:
-            process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT)
+            process = subprocess.Popen(
+                command, cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT
+            )
         worker = Worker(process, log)
         workers.append(worker)
 

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
-from reminders.models import Delivery, DeliveryStatus, Kind
 from programs.models import Program
+from reminders.models import Delivery, DeliveryStatus, Kind
 from tests.factories import EnrollmentFactory, InstitutionFactory, TraineeFactory, UserFactory
 from tests.reminders.conftest import Broker, wait_for
 from trainees.models import NotificationPreference
@@ -57,7 +57,12 @@ def pending_deliveries(count: int) -> list[int]:
                 kind=Kind.LOG_WEEK,
                 period="bulk",
                 due_at=now - timedelta(minutes=1),
-                context={"subject": "Log this week", "why": "Test.", "lines": [], "action_path": "/"},
+                context={
+                    "subject": "Log this week",
+                    "why": "Test.",
+                    "lines": [],
+                    "action_path": "/",
+                },
             )
             for u in users
         ]
@@ -69,7 +74,9 @@ def sent_count() -> int:
     return Delivery.objects.filter(status=DeliveryStatus.SENT).count()
 
 
-def test_a_due_reminder_reaches_the_mailbox_through_redis_and_a_worker(shared_broker: Broker, start_worker, mailbox):
+def test_a_due_reminder_reaches_the_mailbox_through_redis_and_a_worker(
+    shared_broker: Broker, start_worker, mailbox
+):
     # given a trainee whose weekly reminder time has come and who logged nothing this week
     (user,) = trainees_due_to_log_their_week(1)
     start_worker(shared_broker)
@@ -116,7 +123,9 @@ def test_two_due_passes_for_the_same_period_send_one_message_each(
     assert set(counts.values()) == {copies_each}
 
 
-def test_killing_redis_mid_run_delays_but_never_loses_or_repeats(private_redis, start_worker, mailbox):
+def test_killing_redis_mid_run_delays_but_never_loses_or_repeats(
+    private_redis, start_worker, mailbox
+):
     # given 1,000 reminders due, fanned out through a Redis the test owns
     ids = pending_deliveries(1000)
     broker = Broker(private_redis.url, "reminders-redis-kill")

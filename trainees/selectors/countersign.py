@@ -151,7 +151,7 @@ def supervisee_progress(*, supervisor: User, on: date) -> list[SuperviseeProgres
     )
     rows = []
     for enrollment in enrollments:
-        assignments: Iterable[SupervisorAssignment] = enrollment.current_assignments  # type: ignore[attr-defined]
+        assignments: Iterable[SupervisorAssignment] = enrollment.current_assignments
         categories = [c for a in assignments for c in a.categories.all()]
         everything = any(not a.categories.all() for a in assignments) or not categories
         statuses = list(enrollment.requirement_statuses.all())

@@ -1,4 +1,4 @@
-"""The director's compliance overview: trainees × requirements from stored snapshots.
+"""The director's compliance overview: trainees by requirements from stored snapshots.
 
 Every figure comes from ComplianceSnapshot / RequirementStatus rows, so a page costs the same
 handful of queries for 20 trainees or 2,000: a count, the page of enrollments (with user, cohort
@@ -7,9 +7,19 @@ and snapshot joined) and one prefetch of their requirement rows.
 
 from dataclasses import dataclass
 
-
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from accounts.models import User
 from programs.models import Program
@@ -185,7 +195,7 @@ def behind_and_at_risk(*, program: Program, limit: int = BEHIND_LIMIT) -> list[A
     return [
         AttentionRow(
             enrollment=e,
-            shortfalls=tuple(Shortfall(requirement=r) for r in e.lagging),  # type: ignore[attr-defined]
+            shortfalls=tuple(Shortfall(requirement=r) for r in e.lagging),
         )
         for e in enrollments
     ]
@@ -218,6 +228,3 @@ def status_counts(*, program: Program) -> dict[str, int]:
         .order_by()
     )
     return {status or "none": n for status, n in rows}
-
-
-

@@ -77,7 +77,9 @@ class StaffEnrollmentDetail:
     waivers: tuple[RequirementWaiver, ...]
 
 
-def _lines(result: RequirementResult, names: dict[str, str], private: set[str]) -> tuple[StaffLine, ...]:
+def _lines(
+    result: RequirementResult, names: dict[str, str], private: set[str]
+) -> tuple[StaffLine, ...]:
     lines: list[StaffLine] = []
     folded: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # sessions, minutes, credited
     for c in result.explanation:

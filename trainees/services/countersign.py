@@ -133,4 +133,3 @@ def session_reopen(*, session: Session, supervisor: User, reason: str) -> Sessio
         current.save()
         trainee_snapshots_refresh(trainee_id=current.trainee_id)
     return current
-

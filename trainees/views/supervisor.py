@@ -11,7 +11,6 @@ from typing import Concatenate, ParamSpec
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -149,6 +148,3 @@ def supervisees(request: HttpRequest, user: User) -> HttpResponse:
 def supervises_anyone(user: User) -> bool:
     """For the home page: a signed-in user with no trainee record who has a queue to go to."""
     return is_supervisor(user)
-
-
-

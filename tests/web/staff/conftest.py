@@ -9,7 +9,7 @@ from tests.factories import SessionFactory
 
 @pytest.fixture
 def week_sessions(trainee, category, refresh):
-    """Three submitted client sessions in ISO week 2026-W23 (1–7 June)."""
+    """Three submitted client sessions in ISO week 2026-W23 (1 to 7 June)."""
     sessions = [
         SessionFactory(
             trainee=trainee,

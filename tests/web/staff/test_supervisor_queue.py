@@ -4,7 +4,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import EnrollmentFactory, SessionFactory, SupervisorAssignmentFactory, TraineeFactory
+from tests.factories import (
+    EnrollmentFactory,
+    SessionFactory,
+    SupervisorAssignmentFactory,
+    TraineeFactory,
+)
 from tests.web.conftest import PRIVATE_NOTES, PRIVATE_PROVIDER
 from trainees.models import Session
 from trainees.services.countersign import REOPEN_REASON_REQUIRED
@@ -79,11 +84,15 @@ def test_rejecting_returns_the_sessions_with_the_reason(login_as, supervisor, we
     assert rejected.history.first().history_change_reason == "rejected: Wrong date"
 
 
-def test_reopening_a_verified_session_is_recorded_with_its_reason(login_as, supervisor, week_sessions):
+def test_reopening_a_verified_session_is_recorded_with_its_reason(
+    login_as, supervisor, week_sessions
+):
     client = login_as(supervisor)
     client.post("/supervise/act/", {"only": week_sessions[0].pk})
 
-    missing = client.post(f"/supervise/sessions/{week_sessions[0].pk}/reopen/", {"reason": ""}, follow=True)
+    missing = client.post(
+        f"/supervise/sessions/{week_sessions[0].pk}/reopen/", {"reason": ""}, follow=True
+    )
     assert REOPEN_REASON_REQUIRED in missing.content.decode()
     assert statuses(week_sessions)[0] == "verified"
 
@@ -103,13 +112,17 @@ def test_a_supervisor_cannot_sign_for_a_trainee_they_do_not_supervise(
 
     alone = client.post("/supervise/act/", {"only": other_submitted.pk})
     mixed = client.post(
-        "/supervise/act/", {"action": "week", "week_session": [week_sessions[0].pk, other_submitted.pk]}
+        "/supervise/act/",
+        {"action": "week", "week_session": [week_sessions[0].pk, other_submitted.pk]},
     )
 
     assert (alone.status_code, mixed.status_code) == (404, 404)
     assert statuses([other_submitted, week_sessions[0]]) == ["submitted", "submitted"]
     assert other_submitted.pk not in {
-        s.pk for g in client.get("/supervise/").context["queue"] for w in g.weeks for s in w.sessions
+        s.pk
+        for g in client.get("/supervise/").context["queue"]
+        for w in g.weeks
+        for s in w.sessions
     }
 
 
@@ -122,17 +135,23 @@ def test_another_supervisors_verified_session_cannot_be_reopened(
     theirs = UserFactory(email="their.sup@example.org")
     ProgramRoleFactory(program=program, user=theirs, role="supervisor")
     SupervisorAssignmentFactory(
-        enrollment=other_submitted.trainee.enrollments.get(), supervisor=theirs, starts_on=date(2026, 1, 5)
+        enrollment=other_submitted.trainee.enrollments.get(),
+        supervisor=theirs,
+        starts_on=date(2026, 1, 5),
     )
     session_countersign(session=other_submitted, supervisor=theirs)
 
-    response = login_as(supervisor).post(f"/supervise/sessions/{other_submitted.pk}/reopen/", {"reason": "x"})
+    response = login_as(supervisor).post(
+        f"/supervise/sessions/{other_submitted.pk}/reopen/", {"reason": "x"}
+    )
 
     assert response.status_code == 404
     assert Session.objects.get(pk=other_submitted.pk).status == "verified"
 
 
-def test_private_sessions_never_reach_the_queue(login_as, supervisor, private_session, week_sessions):
+def test_private_sessions_never_reach_the_queue(
+    login_as, supervisor, private_session, week_sessions
+):
     html = login_as(supervisor).get("/supervise/").content.decode()
 
     assert PRIVATE_PROVIDER not in html
@@ -175,13 +194,18 @@ def test_queue_query_count_does_not_grow(login_as, supervisor, program, category
         return len(queries)
 
     few = count()
-    for n in range(4):
+    for _ in range(4):
         trainee = TraineeFactory()
         enrollment = EnrollmentFactory(trainee=trainee, program=program)
-        SupervisorAssignmentFactory(enrollment=enrollment, supervisor=supervisor, starts_on=date(2026, 1, 5))
+        SupervisorAssignmentFactory(
+            enrollment=enrollment, supervisor=supervisor, starts_on=date(2026, 1, 5)
+        )
         for day in (8, 9):
             SessionFactory(
-                trainee=trainee, date=date(2026, 6, day), category=category("client_individual"), status="submitted"
+                trainee=trainee,
+                date=date(2026, 6, day),
+                category=category("client_individual"),
+                status="submitted",
             )
 
     assert count() == few
