@@ -22,9 +22,10 @@ class NotificationPreference(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
     )
     kinds = models.JSONField(default=list, blank=True)
-    hour = models.PositiveSmallIntegerField(default=18)
+    # Friday afternoon, when a week can still be completed (the product's default).
+    hour = models.PositiveSmallIntegerField(default=16)
     weekday = models.PositiveSmallIntegerField(
-        choices=WEEKDAY_CHOICES, default=6, help_text="0 = Monday ... 6 = Sunday."
+        choices=WEEKDAY_CHOICES, default=4, help_text="0 = Monday ... 6 = Sunday."
     )
     time_zone = models.CharField(max_length=64, default="UTC")
     updated_at = models.DateTimeField(auto_now=True)
