@@ -21,7 +21,12 @@ run: install
 	@mkdir -p var
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py seed_demo --if-empty
-	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py runserver 127.0.0.1:8000
+	@# Embedded scheduler: with the local settings' eager tasks, beat runs each periodic task
+	@# in its own process (reminders print to the console), so no broker is needed.
+	@export DJANGO_SETTINGS_MODULE=config.settings.local; \
+	$(PY) -m celery -A config beat --loglevel=WARNING --pidfile= & BEAT=$$!; \
+	trap 'kill $$BEAT 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
