@@ -25,6 +25,7 @@ from trainees.selectors.access import (
     trainees_visible_to,
 )
 from trainees.selectors.compliance import enrollment_compliance, program_today
+from trainees.selectors.privacy import compliance_for_staff, private_category_keys
 from trainees.services import enrollments as services
 
 UNKNOWN_PROGRAM = "No program with this slug that you manage."
@@ -270,6 +271,8 @@ class EnrollmentCompliance(APIView):
 
     Computed for the request (as of today in the program's time zone, or `as_of`): stored
     snapshots keep only the figures, and the explanation is cheap to rebuild for one enrollment.
+    Only the trainee sees private categories session by session; everyone else gets one line per
+    private category with its session count and minutes (`"private": true`).
     """
 
     required_scopes = {"GET": "reports:read"}
@@ -292,6 +295,8 @@ class EnrollmentCompliance(APIView):
                     {"as_of": ["Use a date as YYYY-MM-DD."]}
                 ) from None
         today = program_today(program=enrollment.program)
-        return Response(
-            result_to_dict(enrollment_compliance(enrollment=enrollment, as_of=as_of or today))
-        )
+        data = result_to_dict(enrollment_compliance(enrollment=enrollment, as_of=as_of or today))
+        viewer = principal_of(request)
+        if not (isinstance(viewer, User) and viewer.pk == enrollment.trainee.user_id):
+            data = compliance_for_staff(data, private=private_category_keys(enrollment=enrollment))
+        return Response(data)

@@ -571,11 +571,6 @@ def test_enrollment_etags_are_strong_and_quoted(as_director, enrollment):
     assert re.fullmatch(r'"[0-9a-f]{32}"', as_director.get(detail(enrollment.pk))["ETag"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Open question for the privacy owner: the explanation lists each credited session, "
-    "so staff and keys see the dates of personal-therapy sessions they cannot otherwise find.",
-)
 def test_staff_see_private_categories_only_as_totals(api_client, enrollment, director, supervisor):
     therapy = SessionFactory(
         trainee=enrollment.trainee,
@@ -591,3 +586,33 @@ def test_staff_see_private_categories_only_as_totals(api_client, enrollment, dir
 
     assert (requirement["key"], requirement["credited"]) == ("therapy_sessions", 1)
     assert therapy.pk not in [entry["session_id"] for entry in requirement["explanation"]]
+    assert requirement["explanation"] == [
+        {
+            "category": "personal_therapy",
+            "role": "credit",
+            "session_id": None,
+            "date": None,
+            "private": True,
+            "sessions": 1,
+            "input": 1,
+            "credited": 1,
+        }
+    ]
+
+
+def test_the_trainee_sees_their_private_sessions_one_by_one(api_client, enrollment, supervisor):
+    therapy = SessionFactory(
+        trainee=enrollment.trainee,
+        date=date(2026, 6, 3),
+        category=ActivityCategory.objects.get(key="personal_therapy"),
+        status="verified",
+        verified_by=supervisor,
+        verified_at="2026-06-04T10:00:00Z",
+    )
+    api_client.force_login(enrollment.trainee.user)
+
+    requirement = api_client.get(detail(enrollment.pk, "compliance/")).json()["requirements"][1]
+
+    assert [(e["session_id"], e["date"], e["credited"]) for e in requirement["explanation"]] == [
+        (therapy.pk, "2026-06-03", 1)
+    ]

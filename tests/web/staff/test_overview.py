@@ -11,6 +11,7 @@ from tests.factories import (
     TraineeFactory,
     UserFactory,
 )
+from tests.web.conftest import PRIVATE_NOTES, PRIVATE_PROVIDER
 from trainees.services.compliance import snapshots_refresh
 from trainees.services.sessions import session_countersign
 
@@ -150,3 +151,13 @@ def test_overview_query_count_is_constant_as_trainees_grow(login_as, director, p
     snapshots_refresh(enrollments=new)
 
     assert count() == few
+
+
+@pytest.mark.parametrize("persona", ["supervisor", "director", "other_director"])
+def test_staff_start_pages_show_no_private_details(request, login_as, private_session, persona):
+    client = login_as(request.getfixturevalue(persona))
+
+    html = client.get("/", follow=True).content.decode()
+
+    assert PRIVATE_PROVIDER not in html
+    assert PRIVATE_NOTES not in html
