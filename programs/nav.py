@@ -7,7 +7,7 @@ A role granted mid-session shows in the navigation at the next sign-in.
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
 from accounts.models import User

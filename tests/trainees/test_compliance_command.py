@@ -178,17 +178,18 @@ def test_json_gives_the_whole_result_with_its_explanation(scenario):
                     "advisory": False,
                     "projected_completion": "2026-05-11",
                     "excluded": [],
+                    # Personal therapy is private: an operator sees totals, not sessions.
                     "explanation": [
                         {
-                            "session_id": session.pk,
-                            "date": day.isoformat(),
                             "category": "personal_therapy",
-                            "input": 1,
-                            "credited": 1,
-                            "steps": [],
                             "role": "credit",
+                            "session_id": None,
+                            "date": None,
+                            "private": True,
+                            "sessions": len(therapy),
+                            "input": 4,
+                            "credited": 4,
                         }
-                        for session, day in zip(therapy, THERAPY_DAYS, strict=True)
                     ],
                     "periods": [],
                     "periods_missed": 0,

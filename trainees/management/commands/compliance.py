@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from programs.engine import EnrollmentResult, result_from_dict, result_to_dict
 from trainees.models import Enrollment
 from trainees.selectors.compliance import enrollments_compliance
+from trainees.selectors.privacy import compliance_for_staff, private_category_keys
 
 COLUMNS = [
     "enrollment",
@@ -60,7 +61,14 @@ class Command(BaseCommand):
         names = {e.pk: e.trainee.user.get_full_name() for e in batch}
         if options["format"] == "json":
             payload = [
-                {"enrollment": e.pk, "trainee": names[e.pk], **result_to_dict(results[e.pk])}
+                {
+                    "enrollment": e.pk,
+                    "trainee": names[e.pk],
+                    # An operator's tool: private categories appear only as totals, as for staff.
+                    **compliance_for_staff(
+                        result_to_dict(results[e.pk]), private=private_category_keys(enrollment=e)
+                    ),
+                }
                 for e in batch
             ]
             self.stdout.write(json.dumps(payload, indent=2))
