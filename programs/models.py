@@ -153,3 +153,39 @@ class ProgramRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} - {self.role} of {self.program.slug}"
+
+
+class ProviderApproval(models.Model):
+    """A provider (therapist, supervisor, consultant) a program approves, with their standing.
+
+    Rules may count only hours with an approved provider, or cap what a kind of provider may give
+    (e.g. a consultant-in-training at most 15 of 20 hours). The kind that applies to a session is
+    the one valid on the session's date: a provider's standing changes, a past session's does not.
+    """
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="provider_approvals"
+    )
+    provider = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="provider_approvals"
+    )
+    kind = models.SlugField(
+        max_length=64, blank=True, help_text="e.g. approved_consultant, consultant_in_training."
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=255, blank=True)
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["program", "provider", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="provider_approval_end_not_before_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} approved by {self.program.slug} ({self.kind or 'provider'})"

@@ -6,13 +6,13 @@ from trainees.services.preferences import UNKNOWN_TIME_ZONE
 pytestmark = pytest.mark.django_db
 
 
-def test_defaults_are_every_reminder_on_sunday_evening(trainee_client):
+def test_defaults_are_every_reminder_on_friday_afternoon(trainee_client):
     form = trainee_client.get("/settings/reminders/").context["form"]
 
     assert form.initial == {
         "kinds": ["log_sessions", "drafts_pending", "rejected", "falling_behind", "recurring"],
-        "weekday": 6,
-        "hour": 18,
+        "weekday": 4,
+        "hour": 16,
         "time_zone": "UTC",
     }
 

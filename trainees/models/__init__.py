@@ -8,6 +8,7 @@ from trainees.models.enrollment import (
     Trainee,
 )
 from trainees.models.invitation import Invitation, LoginAttempt
+from trainees.models.milestone import EnrollmentMilestone
 from trainees.models.preferences import NotificationPreference, ReminderKind
 from trainees.models.recurring import RecurringOccurrence, RecurringSession
 from trainees.models.session import Session, SessionFormat, SessionModality, SessionStatus
@@ -18,6 +19,7 @@ __all__ = [
     "Cohort",
     "ComplianceSnapshot",
     "Enrollment",
+    "EnrollmentMilestone",
     "Invitation",
     "LeaveOfAbsence",
     "LoginAttempt",

@@ -72,6 +72,16 @@ class Session(models.Model):
         max_length=200, blank=True, help_text="A provider without an account."
     )
     notes = models.TextField(blank=True)
+    setting = models.SlugField(
+        max_length=64,
+        blank=True,
+        help_text="Work setting or placement, for rules that count per setting.",
+    )
+    client_code = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="A de-identified client code (never a name), for rules that count distinct clients.",
+    )
     status = models.CharField(
         max_length=16, choices=SessionStatus.choices, default=SessionStatus.DRAFT
     )

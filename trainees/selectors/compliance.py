@@ -3,6 +3,7 @@
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -20,8 +21,14 @@ from programs.engine import (
     evaluate,
     parse_requirement_set,
 )
-from programs.models import ActivityCategory, Program, RequirementSet
-from trainees.models import Enrollment, LeaveOfAbsence, RequirementWaiver, Session
+from programs.models import ActivityCategory, Program, ProviderApproval, RequirementSet
+from trainees.models import (
+    Enrollment,
+    EnrollmentMilestone,
+    LeaveOfAbsence,
+    RequirementWaiver,
+    Session,
+)
 
 SESSION_FACT_COLUMNS = (
     "id",
@@ -34,6 +41,8 @@ SESSION_FACT_COLUMNS = (
     "withdrawn_at",
     "group_size",
     "provider_id",
+    "setting",
+    "client_code",
 )
 
 
@@ -63,7 +72,9 @@ def category_keys() -> dict[int, str]:
     return dict(ActivityCategory.objects.values_list("id", "key"))
 
 
-def _session_fact(row: Sequence[Any], keys: dict[int, str]) -> SessionFact:
+def _session_fact(row: Sequence[Any], keys: dict[int, str], clients: dict[str, int]) -> SessionFact:
+    # Distinct-client rules only compare codes, so each trainee's codes become small integers.
+    client_id = clients.setdefault(row[11], len(clients) + 1) if row[11] else None
     return SessionFact(
         id=row[0],
         date=row[2],
@@ -74,13 +85,15 @@ def _session_fact(row: Sequence[Any], keys: dict[int, str]) -> SessionFact:
         withdrawn=row[7] is not None,
         group_size=row[8],
         provider_id=row[9],
+        setting=row[10] or None,
+        client_id=client_id,
     )
 
 
 def enrollments_facts(
     *, enrollments: Sequence[Enrollment], as_of: date | None = None
 ) -> dict[int, EnrollmentFacts]:
-    """Facts for many enrollments in four queries, whatever their number of sessions.
+    """Facts for many enrollments in six queries, whatever their number of sessions.
 
     Sessions are loaded once per trainee and shared by all their enrollments: a session is logged
     once and each enrollment's rules decide whether it counts.
@@ -95,8 +108,9 @@ def enrollments_facts(
         .order_by()
         .values_list(*SESSION_FACT_COLUMNS)
     )
+    clients_by_trainee: dict[int, dict[str, int]] = defaultdict(dict)
     for row in rows.iterator(chunk_size=20000):
-        sessions_by_trainee[row[1]].append(_session_fact(row, keys))
+        sessions_by_trainee[row[1]].append(_session_fact(row, keys, clients_by_trainee[row[1]]))
     leaves_by_enrollment: dict[int, list[Leave]] = defaultdict(list)
     leave_rows = LeaveOfAbsence.objects.filter(
         enrollment__in=[e.pk for e in enrollments]
@@ -111,8 +125,23 @@ def enrollments_facts(
         waivers_by_enrollment[enrollment_id].append(
             Waiver(requirement_key=key, reason=reason, minimum=minimum)
         )
+    enrollment_ids = [e.pk for e in enrollments]
+    milestones: dict[int, dict[str, date]] = defaultdict(dict)
+    for enrollment_id, key, day in EnrollmentMilestone.objects.filter(
+        enrollment__in=enrollment_ids
+    ).values_list("enrollment_id", "key", "date"):
+        milestones[enrollment_id][key] = day
+    approvals: dict[int, list[tuple[int, str, date, date | None]]] = defaultdict(list)
+    for program_id, provider_id, kind, starts_on, ends_on in ProviderApproval.objects.filter(
+        program__in={e.program_id for e in enrollments}
+    ).values_list("program_id", "provider_id", "kind", "starts_on", "ends_on"):
+        approvals[program_id].append((provider_id, kind, starts_on, ends_on))
     facts = {}
     for enrollment in enrollments:
+        sessions = tuple(sessions_by_trainee[enrollment.trainee_id])
+        program_approvals = approvals.get(enrollment.program_id, [])
+        if program_approvals:
+            sessions = _with_provider_kinds(sessions, program_approvals)
         facts[enrollment.pk] = EnrollmentFacts(
             enrollment_id=enrollment.pk,
             start=enrollment.start_date,
@@ -121,10 +150,29 @@ def enrollments_facts(
             leaves=tuple(
                 sorted(leaves_by_enrollment[enrollment.pk], key=lambda leave: leave.start)
             ),
-            sessions=tuple(sessions_by_trainee[enrollment.trainee_id]),
+            sessions=sessions,
             waivers=tuple(waivers_by_enrollment[enrollment.pk]),
+            milestones=milestones.get(enrollment.pk, {}),
+            approved_provider_ids=frozenset(provider for provider, _, _, _ in program_approvals),
         )
     return facts
+
+
+def _with_provider_kinds(
+    sessions: tuple[SessionFact, ...], approvals: list[tuple[int, str, date, date | None]]
+) -> tuple[SessionFact, ...]:
+    """The provider's kind in this program on each session's date (None when not approved then)."""
+    by_provider: dict[int, list[tuple[str, date, date | None]]] = defaultdict(list)
+    for provider_id, approval_kind, starts_on, ends_on in approvals:
+        by_provider[provider_id].append((approval_kind, starts_on, ends_on))
+    out = []
+    for session in sessions:
+        kind: str | None = None
+        for candidate, starts_on, ends_on in by_provider.get(session.provider_id or 0, []):
+            if starts_on <= session.date and (ends_on is None or session.date <= ends_on):
+                kind = candidate or None
+        out.append(replace(session, provider_kind=kind) if kind else session)
+    return tuple(out)
 
 
 def enrollment_compliance(*, enrollment: Enrollment, as_of: date | None = None) -> EnrollmentResult:
