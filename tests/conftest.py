@@ -172,19 +172,24 @@ def personal_token(trainee):
 
 
 @pytest.fixture(autouse=True)
-def _restore_vocabulary_after_a_flush(request):
+def _builtin_vocabulary(request):
     """Transactional tests end by flushing every table, including the category vocabulary that a
-    data migration created; put it back so later tests see the database they expect."""
-    yield
+    data migration created; make sure it is there for every test that uses the database."""
     marker = request.node.get_closest_marker("django_db")
-    transactional = marker is not None and (
-        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    uses_db = marker is not None or {"db", "transactional_db", "live_server"} & set(
+        request.fixturenames
     )
-    if (
-        transactional
-        or "live_server" in request.fixturenames
-        or "transactional_db" in request.fixturenames
-    ):
+    if uses_db:
         from programs.vocabulary import ensure_builtin_vocabulary
 
+        transactional = _transactional(marker) or {"transactional_db", "live_server"} & set(
+            request.fixturenames
+        )
+        request.getfixturevalue("transactional_db" if transactional else "db")
         ensure_builtin_vocabulary()
+
+
+def _transactional(marker) -> bool:
+    return marker is not None and bool(
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    )
