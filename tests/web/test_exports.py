@@ -35,7 +35,8 @@ def test_pdf_transcript_has_the_licensing_essentials_and_no_private_details(
 ):
     response = trainee_client.get("/transcript.pdf")
 
-    text = _pdf_text(response)
+    # PDF text wraps where the layout decides; compare with whitespace folded.
+    text = " ".join(_pdf_text(response).split())
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="transcript-20260615.pdf"'
     assert "Training transcript" in text
