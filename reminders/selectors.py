@@ -90,6 +90,13 @@ def unsubscribed_ids(kind: str, user_ids: list[int]) -> set[int]:
     )
 
 
+def amount(value: int, unit: str) -> str:
+    """A figure for people: minutes as hours and minutes (stored as integers, see STYLE 3)."""
+    if unit == "minutes":
+        return f"{value // 60} h {value % 60:02d} min"
+    return f"{value} {unit}"
+
+
 def _batches(ids: list[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
@@ -417,6 +424,17 @@ def due_deadline(*, now: datetime, batch: int = 500) -> Iterator[DueReminder]:
         )
         rules = program_rules(sorted({e.program_id for e in enrollments}))
         opted_out = unsubscribed_ids(Kind.DEADLINE, [e.trainee.user_id for e in enrollments])
+        unmet: dict[int, list[str]] = {}
+        for row in (
+            RequirementStatus.objects.filter(enrollment_id__in=chunk, advisory=False)
+            .exclude(status="met")
+            .order_by("enrollment_id", "name")
+            .values("enrollment_id", "name", "status", "credited", "required", "unit")
+        ):
+            unmet.setdefault(row["enrollment_id"], []).append(
+                f"{row['name']}: {amount(row['credited'], row['unit'])} of "
+                f"{amount(row['required'], row['unit'])} credited ({row['status'].replace('_', ' ')})"
+            )
         for enrollment in enrollments:
             rule = rules[enrollment.program_id]
             today = now.astimezone(zone(enrollment.program.time_zone)).date()
@@ -440,7 +458,7 @@ def due_deadline(*, now: datetime, batch: int = 500) -> Iterator[DueReminder]:
                         f"Your expected end date is {enrollment.expected_end_date:%d %B %Y} and some "
                         "requirements are not met yet."
                     ),
-                    "lines": [],
+                    "lines": unmet.get(enrollment.pk, []),
                     "action_label": "See your dashboard",
                     "action_path": "/",
                 },

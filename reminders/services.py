@@ -93,13 +93,14 @@ def deliveries_record(*, due: Iterable[DueReminder], batch: int = 500) -> int:
 
 
 def _existing(keys: list[tuple[int, str, str]]) -> set[int]:
-    recipients = {k[0] for k in keys}
     wanted = set(keys)
     return {
         pk
-        for pk, r, k, p in Delivery.objects.filter(recipient_id__in=recipients).values_list(
-            "pk", "recipient_id", "kind", "period"
-        )
+        for pk, r, k, p in Delivery.objects.filter(
+            recipient_id__in={k[0] for k in keys},
+            kind__in={k[1] for k in keys},
+            period__in={k[2] for k in keys},
+        ).values_list("pk", "recipient_id", "kind", "period")
         if (r, k, p) in wanted
     }
 
@@ -256,14 +257,32 @@ def deliveries_release_stale(*, older_than: timedelta | None = None) -> int:
 
 
 def delivery_claim(*, delivery_id: int) -> Delivery | None:
-    """Take a pending, due row for sending. Exactly one caller wins; the others get None."""
+    """Take one pending, due row for sending. Exactly one caller wins; the others get None."""
+    claimed = deliveries_claim(delivery_ids=[delivery_id])
+    return claimed[0] if claimed else None
+
+
+def deliveries_claim(*, delivery_ids: list[int]) -> list[Delivery]:
+    """Take the pending, due rows among `delivery_ids` for sending, in two queries whatever the
+    batch size. Each row is won by exactly one caller: the rows are locked (rows another claimant
+    holds are skipped, it will send them) and the UPDATE re-checks the status under the lock."""
+    if not delivery_ids:
+        return []
     now = timezone.now()
-    won = Delivery.objects.filter(
-        pk=delivery_id, status=DeliveryStatus.PENDING, due_at__lte=now
-    ).update(status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    if won != 1:
-        return None
-    return Delivery.objects.select_related("recipient", "program").get(pk=delivery_id)
+    with transaction.atomic():
+        won = list(
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk__in=delivery_ids, status=DeliveryStatus.PENDING, due_at__lte=now)
+            .select_related("recipient", "program")
+            .order_by("due_at", "id")
+        )
+        Delivery.objects.filter(pk__in=[d.pk for d in won], status=DeliveryStatus.PENDING).update(
+            status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    for delivery in won:
+        delivery.status, delivery.claimed_at = DeliveryStatus.SENDING, now
+        delivery.attempts += 1
+    return won
 
 
 class TemporaryFailure(Exception):
@@ -273,7 +292,8 @@ class TemporaryFailure(Exception):
 @dataclass(frozen=True, slots=True)
 class Outcome:
     delivery_id: int
-    result: str  # sent | skipped | not_claimed | failed
+    result: str  # sent | skipped | not_claimed | failed | retry
+    error: str = ""
 
 
 TEMPORARY_ERRORS = (
@@ -293,12 +313,52 @@ def _is_temporary(error: Exception) -> bool:
 def delivery_send(*, delivery_id: int) -> Outcome:
     """Claim and send one delivery. Safe to call any number of times: only a pending row is sent.
     Raises TemporaryFailure (row released for a retry) on a transient SMTP error."""
-    delivery = delivery_claim(delivery_id=delivery_id)
-    if delivery is None:
-        return Outcome(delivery_id, "not_claimed")
-    if Unsubscribe.objects.filter(user_id=delivery.recipient_id, kind=delivery.kind).exists():
-        _finish(delivery, DeliveryStatus.SKIPPED)
-        return Outcome(delivery_id, "skipped")
+    (outcome,) = deliveries_send(delivery_ids=[delivery_id])
+    if outcome.result == "retry":
+        raise TemporaryFailure(outcome.error)
+    return outcome
+
+
+def deliveries_send(*, delivery_ids: list[int]) -> list[Outcome]:
+    """Claim and send a batch. Idempotent: only rows this call claims are sent. Never raises for
+    a mail error: temporary ones come back as "retry" (row pending again), others as "failed".
+
+    Queries: a constant number for the batch (claim, unsubscribes, skips) plus one UPDATE per
+    message, right after the mail server accepted it. That per-message write is deliberate: it
+    is what keeps a worker killed mid-batch from having its earlier messages sent again.
+    """
+    claimed = deliveries_claim(delivery_ids=delivery_ids)
+    outcomes = {pk: Outcome(pk, "not_claimed") for pk in delivery_ids}
+    if not claimed:
+        return list(outcomes.values())
+    opted_out = set(
+        Unsubscribe.objects.filter(user_id__in={d.recipient_id for d in claimed}).values_list(
+            "user_id", "kind"
+        )
+    )
+    skipped = [d.pk for d in claimed if (d.recipient_id, d.kind) in opted_out]
+    if skipped:
+        Delivery.objects.filter(pk__in=skipped, status=DeliveryStatus.SENDING).update(
+            status=DeliveryStatus.SKIPPED
+        )
+        outcomes.update({pk: Outcome(pk, "skipped") for pk in skipped})
+    # The sweep takes back claims older than the lease; stop sending well before that, so a slow
+    # mail server can never let a second worker send a row this one is about to send.
+    stop_at = claimed[0].claimed_at + claim_lease() / 2 if claimed[0].claimed_at else None
+    to_send = [d for d in claimed if d.pk not in skipped]
+    for index, delivery in enumerate(to_send):
+        if stop_at is not None and timezone.now() >= stop_at:
+            rest = [d.pk for d in to_send[index:]]
+            Delivery.objects.filter(pk__in=rest, status=DeliveryStatus.SENDING).update(
+                status=DeliveryStatus.PENDING
+            )
+            outcomes.update({pk: Outcome(pk, "not_claimed") for pk in rest})
+            break
+        outcomes[delivery.pk] = _send_one(delivery)
+    return list(outcomes.values())
+
+
+def _send_one(delivery: Delivery) -> Outcome:
     message = delivery_message(delivery)
     # No transaction is open here: the claim is committed, and the SMTP conversation must never
     # hold a database transaction (or its locks) open.
@@ -309,12 +369,12 @@ def delivery_send(*, delivery_id: int) -> Outcome:
             Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
                 status=DeliveryStatus.PENDING, last_error=f"temporary: {error}"[:2000]
             )
-            raise TemporaryFailure(str(error)) from error
+            return Outcome(delivery.pk, "retry", str(error))
         _finish(delivery, DeliveryStatus.FAILED, error=f"{type(error).__name__}: {error}")
         logger.warning("reminder %s failed permanently: %s", delivery.pk, error)
-        return Outcome(delivery_id, "failed")
+        return Outcome(delivery.pk, "failed", str(error))
     _finish(delivery, DeliveryStatus.SENT)
-    return Outcome(delivery_id, "sent")
+    return Outcome(delivery.pk, "sent")
 
 
 def _finish(delivery: Delivery, status: str, error: str = "") -> None:

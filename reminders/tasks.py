@@ -15,7 +15,7 @@ from reminders.services import (
     deliveries_due_ids,
     deliveries_plan,
     deliveries_release_stale,
-    delivery_send,
+    deliveries_send,
 )
 
 logger = logging.getLogger(__name__)
@@ -31,17 +31,12 @@ logger = logging.getLogger(__name__)
 )
 def deliveries_send_batch(delivery_ids: list[int]) -> int:
     """Send each delivery that is still pending. Idempotent (claims decide). Returns sends."""
-    sent = 0
-    failure: TemporaryFailure | None = None
-    for delivery_id in delivery_ids:
-        try:
-            sent += delivery_send(delivery_id=delivery_id).result == "sent"
-        except TemporaryFailure as error:
-            # Keep going with the rest; the retry only re-sends what is still pending.
-            failure = error
-    if failure is not None:
-        raise failure
-    return sent
+    outcomes = deliveries_send(delivery_ids=delivery_ids)
+    retry = [o for o in outcomes if o.result == "retry"]
+    if retry:
+        # The rest of the batch went out; the retry only re-sends what is still pending.
+        raise TemporaryFailure(retry[0].error)
+    return sum(o.result == "sent" for o in outcomes)
 
 
 def enqueue_due() -> int:

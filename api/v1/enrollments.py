@@ -27,6 +27,7 @@ from trainees.selectors.access import (
 from trainees.selectors.compliance import enrollment_compliance, program_today
 from trainees.selectors.privacy import compliance_for_staff, private_category_keys
 from trainees.services import enrollments as services
+from trainees.services.access_log import API_ENROLLMENT_COMPLIANCE, access_record
 
 UNKNOWN_PROGRAM = "No program with this slug that you manage."
 UNKNOWN_COHORT = "No cohort with this slug in the program."
@@ -299,4 +300,10 @@ class EnrollmentCompliance(APIView):
         viewer = principal_of(request)
         if not (isinstance(viewer, User) and viewer.pk == enrollment.trainee.user_id):
             data = compliance_for_staff(data, private=private_category_keys(enrollment=enrollment))
+            access_record(
+                viewer=viewer,
+                trainee=enrollment.trainee,
+                enrollment_id=enrollment.pk,
+                operation=API_ENROLLMENT_COMPLIANCE,
+            )
         return Response(data)

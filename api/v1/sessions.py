@@ -20,6 +20,7 @@ from programs.models import ProgramRole
 from trainees.models import Session, SessionStatus, Trainee
 from trainees.selectors.access import sessions_visible_to
 from trainees.services import sessions as services
+from trainees.services.access_log import API_SESSION_DETAIL, access_record
 
 NOT_A_TRAINEE = "Only trainees log sessions."
 UNKNOWN_PROVIDER = "No supervisor or director of your programs has this email."
@@ -130,7 +131,12 @@ class SessionDetail(APIView):
 
     @extend_schema(responses=s.SessionOut)
     def get(self, request: Request, pk: int) -> Response:
-        return _out(get_object_or_404(_visible(request), pk=pk), request)
+        session = get_object_or_404(_visible(request), pk=pk)
+        # Logged only when someone other than the trainee reads it (access_record decides).
+        access_record(
+            viewer=principal_of(request), trainee=session.trainee, operation=API_SESSION_DETAIL
+        )
+        return _out(session, request)
 
     @extend_schema(
         request=s.SessionPatch,

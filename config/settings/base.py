@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "trainees",
     "api",
     "reminders",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -143,7 +144,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {"WebhookEventEnum": "webhooks.models.WebhookEvent"},
 }
 
 # Celery. The broker only carries "do this now" nudges; what is due is always derived from the
@@ -178,6 +179,11 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-sweep": {
         "task": "reminders.tasks.reminders_sweep",
         "schedule": crontab(minute="7-59/10"),
+    },
+    # Webhooks: first sends whose message was lost, and retries whose backoff has passed.
+    "webhooks-sweep": {
+        "task": "webhooks.tasks.webhooks_sweep",
+        "schedule": crontab(minute="*"),
     },
 }
 

@@ -10,7 +10,8 @@ from programs.forms import AsOfForm
 from programs.models import Program
 from programs.views.common import program_view
 from programs.views.overview import overview_filters
-from trainees.selectors.overview import requirement_columns
+from trainees.selectors.overview import OverviewFilters, overview_enrollments, requirement_columns
+from trainees.services.access_log import STAFF_EXPORT, access_record
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -32,6 +33,21 @@ def _name(program: Program, as_of: object, ext: str) -> str:
     return f"{program.slug}-compliance-{stamp}.{ext}"
 
 
+def _log_if_single_trainee(
+    user: User, program: Program, filters: OverviewFilters, fmt: str
+) -> None:
+    """An export narrowed to one trainee is a view of that trainee's record: log it (one SELECT
+    of at most two ids, then one INSERT). Wider exports are program reports, not logged per row."""
+    matched = list(overview_enrollments(program=program, filters=filters)[:2])
+    if len(matched) == 1:
+        access_record(
+            viewer=user,
+            trainee=matched[0].trainee,
+            enrollment_id=matched[0].pk,
+            operation=STAFF_EXPORT.format(fmt=fmt),
+        )
+
+
 @program_view
 def exports_page(request: HttpRequest, user: User, program: Program) -> HttpResponse:
     return render(request, "programs/exports.html", {"program": program, "form": AsOfForm()})
@@ -40,6 +56,7 @@ def exports_page(request: HttpRequest, user: User, program: Program) -> HttpResp
 @program_view
 def export_csv(request: HttpRequest, user: User, program: Program) -> HttpResponse:
     _, filters = overview_filters(request, program)
+    _log_if_single_trainee(user, program, filters, "csv")
     as_of = _as_of(request)
     body = matrix_csv(
         program=program,
@@ -53,6 +70,7 @@ def export_csv(request: HttpRequest, user: User, program: Program) -> HttpRespon
 @program_view
 def export_xlsx(request: HttpRequest, user: User, program: Program) -> HttpResponse:
     _, filters = overview_filters(request, program)
+    _log_if_single_trainee(user, program, filters, "xlsx")
     as_of = _as_of(request)
     body = matrix_xlsx(
         program=program,
@@ -66,6 +84,7 @@ def export_xlsx(request: HttpRequest, user: User, program: Program) -> HttpRespo
 @program_view
 def export_pdf(request: HttpRequest, user: User, program: Program) -> HttpResponse:
     _, filters = overview_filters(request, program)
+    _log_if_single_trainee(user, program, filters, "pdf")
     as_of = _as_of(request)
     body = program_report_pdf(program=program, filters=filters, as_of=as_of)  # type: ignore[arg-type]
     return _attachment(body, "application/pdf", _name(program, as_of, "pdf"))

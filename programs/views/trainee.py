@@ -14,6 +14,7 @@ from programs.models import Program
 from programs.views.common import program_view, scoped_enrollment
 from trainees.models import Enrollment, RequirementWaiver
 from trainees.selectors.staff_detail import staff_enrollment_detail
+from trainees.services.access_log import STAFF_TRAINEE_DETAIL, access_record
 from trainees.services.enrollments import (
     enrollment_complete,
     enrollment_leave_add,
@@ -64,7 +65,14 @@ def _render(
 def trainee_detail(
     request: HttpRequest, user: User, program: Program, enrollment_id: int
 ) -> HttpResponse:
-    return _render(request, user, program, scoped_enrollment(user, program, enrollment_id))
+    enrollment = scoped_enrollment(user, program, enrollment_id)
+    access_record(
+        viewer=user,
+        trainee=enrollment.trainee,
+        enrollment_id=enrollment.pk,
+        operation=STAFF_TRAINEE_DETAIL,
+    )
+    return _render(request, user, program, enrollment)
 
 
 @program_view

@@ -35,13 +35,15 @@ def _inject_faults(**_: Any) -> None:
     delay = float(os.environ.get("REMINDERS_SEND_DELAY", "0"))
     if fault == "no_claim":
 
-        def claim_without_condition(*, delivery_id: int) -> Delivery | None:
-            Delivery.objects.filter(pk=delivery_id).update(
+        def claim_without_condition(*, delivery_ids: list[int]) -> list[Delivery]:
+            Delivery.objects.filter(pk__in=delivery_ids).update(
                 status=DeliveryStatus.SENDING, claimed_at=timezone.now()
             )
-            return Delivery.objects.select_related("recipient", "program").get(pk=delivery_id)
+            return list(
+                Delivery.objects.select_related("recipient", "program").filter(pk__in=delivery_ids)
+            )
 
-        services.delivery_claim = claim_without_condition  # type: ignore[assignment]
+        services.deliveries_claim = claim_without_condition  # type: ignore[assignment]
 
     original_message = services.delivery_message
     calls = {"n": 0}

@@ -1,3 +1,4 @@
+from trainees.models.access_log import AccessLogEntry
 from trainees.models.attestation import Attestation
 from trainees.models.compliance import ComplianceSnapshot, RequirementStatus
 from trainees.models.enrollment import (
@@ -15,6 +16,7 @@ from trainees.models.session import Session, SessionFormat, SessionModality, Ses
 from trainees.models.waiver import RequirementWaiver
 
 __all__ = [
+    "AccessLogEntry",
     "Attestation",
     "Cohort",
     "ComplianceSnapshot",

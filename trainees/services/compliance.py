@@ -13,6 +13,7 @@ from django.utils import timezone
 from programs.engine import EnrollmentResult, result_to_dict
 from trainees.models import ComplianceSnapshot, Enrollment, RequirementStatus
 from trainees.selectors.compliance import enrollments_compliance
+from webhooks.events import requirement_statuses_changed_emit, requirement_statuses_watch
 
 SNAPSHOT_BATCH_SIZE = 500
 
@@ -76,6 +77,7 @@ def _store(enrollments: list[Enrollment], results: dict[int, EnrollmentResult]) 
         unique_fields=["enrollment"],
         update_fields=["requirement_set", "as_of", "status", "result", "computed_at"],
     )
+    watch = requirement_statuses_watch(enrollments=enrollments)
     # Requirement keys change between versions, so rows are replaced rather than upserted.
     RequirementStatus.objects.filter(enrollment__in=[e.pk for e in enrollments]).delete()
     RequirementStatus.objects.bulk_create(
@@ -98,6 +100,7 @@ def _store(enrollments: list[Enrollment], results: dict[int, EnrollmentResult]) 
             for r in results[e.pk].requirements
         ]
     )
+    requirement_statuses_changed_emit(enrollments=enrollments, results=results, watch=watch)
 
 
 def snapshots_refresh(*, enrollments: Iterable[Enrollment], as_of: date | None = None) -> int:

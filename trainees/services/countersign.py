@@ -22,6 +22,7 @@ from trainees.services.sessions import (
     REJECTION_REASON_REQUIRED,
     supervisor_may_countersign,
 )
+from webhooks.events import sessions_verified_emit
 
 NOTHING_CHOSEN = "Choose at least one session."
 NOT_VERIFIED = "Only a verified session can be reopened."
@@ -86,6 +87,7 @@ def sessions_countersign(*, session_ids: list[int], supervisor: User) -> BatchOu
             session._change_reason = "countersigned"  # type: ignore[attr-defined]
             session.save()
         trainees = _refresh(sessions)
+        sessions_verified_emit(sessions=sessions)
     return BatchOutcome(sessions=len(sessions), trainees=trainees)
 
 

@@ -10,6 +10,7 @@ from programs.models import Program, RequirementSet
 from programs.selectors import program_latest_requirement_set
 from trainees.models import Cohort, Enrollment, LeaveOfAbsence, SupervisorAssignment, Trainee
 from trainees.services.compliance import snapshots_refresh
+from webhooks.events import enrollment_status_changed_emit
 
 NO_REQUIREMENT_SET = "This program has no requirement set yet; load its program file first."
 WRONG_PROGRAM_VERSION = "This requirement set belongs to another program."
@@ -152,11 +153,13 @@ def _end(enrollment: Enrollment, on: date, status: str, reason: str) -> Enrollme
             raise ValidationError(NOT_OPEN)
         if on < current.start_date:
             raise ValidationError({"ended_on": [ENDED_BEFORE_START]})
+        previous = current.status
         current.status = status
         current.ended_on = on
         current._change_reason = reason[:100]  # type: ignore[attr-defined]
         current.save()
         snapshots_refresh(enrollments=[current])
+        enrollment_status_changed_emit(enrollment=current, previous=previous)
     return current
 
 

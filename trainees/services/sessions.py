@@ -26,6 +26,7 @@ from trainees.models import (
 )
 from trainees.models.session import MAX_SESSION_MINUTES
 from trainees.services.compliance import trainee_snapshots_refresh
+from webhooks.events import sessions_verified_emit
 
 FUTURE_DATE = "A session cannot be dated after today."
 DURATION_RANGE = f"Duration must be between 1 and {MAX_SESSION_MINUTES} minutes (12 hours)."
@@ -238,6 +239,7 @@ def session_countersign(*, session: Session, supervisor: User) -> Session:
         current._change_reason = "countersigned"  # type: ignore[attr-defined]
         current.save()
         trainee_snapshots_refresh(trainee_id=current.trainee_id)
+        sessions_verified_emit(sessions=[current])
     return current
 
 

@@ -1,0 +1,274 @@
+"""Subscriptions, emitting events into the delivery ledger, and sending one delivery.
+
+Emitting is one query for the subscriptions and one bulk insert per batch, inside the caller's
+transaction: the deliveries exist exactly when the change they describe is committed. Sending
+happens later, in a task, with no transaction open across the HTTP call.
+"""
+
+import json
+import logging
+import secrets
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from programs.models import Institution
+from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from webhooks.signing import DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signature
+
+logger = logging.getLogger(__name__)
+
+URL_SCHEME = "Use an http:// or https:// address."
+NO_EVENTS = "Subscribe to at least one event."
+
+MAX_ATTEMPTS = 8
+BACKOFF_BASE_SECONDS = 30
+BACKOFF_MAX_SECONDS = 3600
+# Long enough for one HTTP call to finish; a claim older than this is presumed dead.
+CLAIM_LEASE = timedelta(minutes=2)
+TIMEOUT_SECONDS = 5
+SEND_BATCH_SIZE = 50
+INSERT_BATCH_SIZE = 500
+USER_AGENT = "Countersign-Webhooks/1"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One thing that happened, for the subscribers of one institution."""
+
+    institution_id: int
+    name: str
+    data: dict[str, Any]
+
+
+# --- subscriptions ---------------------------------------------------------------------------
+
+
+def subscription_create(
+    *, institution: Institution, url: str, events: Sequence[str]
+) -> WebhookSubscription:
+    """Subscribe a URL. Returns the row with its secret (show it once). Raises ValidationError."""
+    errors: dict[str, list[str]] = {}
+    if urlsplit(url).scheme not in ("http", "https"):
+        errors["url"] = [URL_SCHEME]
+    chosen = sorted(set(events))
+    if not chosen:
+        errors["events"] = [NO_EVENTS]
+    if errors:
+        raise ValidationError(errors)
+    subscription = WebhookSubscription(
+        institution=institution,
+        url=url,
+        events=chosen,
+        secret=f"whsec_{secrets.token_hex(32)}",
+    )
+    subscription.full_clean()
+    subscription.save()
+    return subscription
+
+
+def subscription_deactivate(*, subscription: WebhookSubscription) -> WebhookSubscription:
+    """Stop deliveries to the URL; its pending ones fail when their turn comes. The row stays,
+    with its delivery log. Idempotent."""
+    WebhookSubscription.objects.filter(pk=subscription.pk, active=True).update(
+        active=False, deactivated_at=timezone.now()
+    )
+    subscription.refresh_from_db()
+    return subscription
+
+
+# --- emitting --------------------------------------------------------------------------------
+
+
+def subscribers(*, institution_ids: Iterable[int], event: str) -> dict[int, list[int]]:
+    """Active subscriptions to `event`, by institution (one query)."""
+    found: dict[int, list[int]] = {}
+    rows = WebhookSubscription.objects.filter(
+        active=True, institution_id__in=set(institution_ids)
+    ).values_list("pk", "institution_id", "events")
+    for pk, institution_id, events in rows:
+        if event in events:
+            found.setdefault(institution_id, []).append(pk)
+    return found
+
+
+def events_emit(*, events: Sequence[Event], subscriptions: dict[int, list[int]]) -> int:
+    """Record one delivery per event and subscription (one bulk insert) and enqueue them after
+    commit. `subscriptions` comes from `subscribers()`. Returns the number of deliveries."""
+    now = timezone.now()
+    rows = [
+        WebhookDelivery(
+            subscription_id=subscription_id,
+            event=event.name,
+            payload=event.data,
+            next_attempt_at=now,
+        )
+        for event in events
+        for subscription_id in subscriptions.get(event.institution_id, [])
+    ]
+    if not rows:
+        return 0
+    created = WebhookDelivery.objects.bulk_create(rows, batch_size=INSERT_BATCH_SIZE)
+    enqueue_after_commit([row.pk for row in created])
+    return len(created)
+
+
+def enqueue_after_commit(delivery_ids: list[int]) -> None:
+    """Publish after the transaction commits. A dead broker is logged, never raised: the request
+    that caused the event has succeeded, the rows stay pending and the sweep sends them."""
+    if not delivery_ids:
+        return
+
+    def publish() -> None:
+        from webhooks.tasks import deliveries_send
+
+        for start in range(0, len(delivery_ids), SEND_BATCH_SIZE):
+            try:
+                deliveries_send.delay(delivery_ids[start : start + SEND_BATCH_SIZE])
+            except Exception as error:
+                logger.warning("webhooks: broker unavailable (%s); the sweep will retry", error)
+                return
+
+    transaction.on_commit(publish)
+
+
+# --- sending ---------------------------------------------------------------------------------
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    # A redirected POST would be replayed as a GET without its body: report the 3xx instead.
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def transport_post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    """POST and return the status code. Raises OSError (URLError, timeouts) when nothing came
+    back. The one function tests replace with a fake."""
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def delivery_body(delivery: WebhookDelivery) -> bytes:
+    return json.dumps(
+        {
+            "id": delivery.pk,
+            "event": delivery.event,
+            "created_at": delivery.created_at.isoformat(),
+            "data": delivery.payload,
+        },
+        separators=(",", ":"),
+        sort_keys=True,
+    ).encode()
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, ... capped at an hour: after `attempts` failed tries."""
+    return timedelta(
+        seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS)
+    )
+
+
+def _retryable(status_code: int | None) -> bool:
+    # No answer, a server error, a timeout or rate limit may recover; any other 4xx (or a
+    # redirect) is the receiver telling us this will never work.
+    return status_code is None or status_code >= 500 or status_code in (408, 429)
+
+
+def delivery_claim(*, delivery_id: int, now: datetime) -> WebhookDelivery | None:
+    """Take a due pending delivery for one attempt, or None when someone else has it or it is
+    not due. The conditional UPDATE is the lock: two workers cannot both claim a row."""
+    claimed = WebhookDelivery.objects.filter(
+        pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+    ).update(attempts=F("attempts") + 1, next_attempt_at=now + CLAIM_LEASE)
+    if not claimed:
+        return None
+    return WebhookDelivery.objects.select_related("subscription").get(pk=delivery_id)
+
+
+def delivery_send(*, delivery_id: int) -> str:
+    """One attempt at a delivery: "sent", "retry", "failed" or "not_claimed". Idempotent (the
+    claim decides); never raises for the receiver's failures, which are recorded on the row."""
+    now = timezone.now()
+    delivery = delivery_claim(delivery_id=delivery_id, now=now)
+    if delivery is None:
+        return "not_claimed"
+    subscription = delivery.subscription
+    status_code: int | None = None
+    error = ""
+    if not subscription.active:
+        error = "The subscription was deactivated."
+        return _finish(delivery, DeliveryStatus.FAILED, None, error)
+    body = delivery_body(delivery)
+    timestamp = int(time.time())
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        SIGNATURE_HEADER: signature(secret=subscription.secret, timestamp=timestamp, body=body),
+        EVENT_HEADER: delivery.event,
+        DELIVERY_HEADER: str(delivery.pk),
+    }
+    # No transaction is open here: the claim is committed and the receiver may take seconds.
+    try:
+        status_code = transport_post(subscription.url, body, headers)
+    except (OSError, ValueError) as failure:
+        error = f"{type(failure).__name__}: {failure}"
+    if status_code is not None and 200 <= status_code < 300:
+        return _finish(delivery, DeliveryStatus.SENT, status_code, "")
+    if status_code is not None:
+        error = f"HTTP {status_code}"
+    if _retryable(status_code) and delivery.attempts < MAX_ATTEMPTS:
+        _record(
+            delivery,
+            status=DeliveryStatus.PENDING,
+            last_status_code=status_code,
+            last_error=error[:500],
+            next_attempt_at=timezone.now() + backoff(delivery.attempts),
+        )
+        return "retry"
+    return _finish(delivery, DeliveryStatus.FAILED, status_code, error)
+
+
+def _finish(delivery: WebhookDelivery, status: str, status_code: int | None, error: str) -> str:
+    _record(
+        delivery,
+        status=status,
+        last_status_code=status_code,
+        last_error=error[:500],
+        sent_at=timezone.now() if status == DeliveryStatus.SENT else None,
+    )
+    return "sent" if status == DeliveryStatus.SENT else "failed"
+
+
+def _record(delivery: WebhookDelivery, **fields: Any) -> None:
+    # Only the holder of this claim writes the outcome: a row re-claimed after its lease ran out
+    # has a higher attempt count.
+    WebhookDelivery.objects.filter(
+        pk=delivery.pk, status=DeliveryStatus.PENDING, attempts=delivery.attempts
+    ).update(**fields)
+
+
+def deliveries_due_ids(*, limit: int = 5000) -> list[int]:
+    return list(
+        WebhookDelivery.objects.filter(
+            status=DeliveryStatus.PENDING, next_attempt_at__lte=timezone.now()
+        )
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
