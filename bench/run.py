@@ -208,6 +208,129 @@ def measure_report(runs: int, creds: dict[str, Any]) -> list[Figure]:
     return figures
 
 
+def _page_figure(
+    client: Any, url: str, name: str, runs: int, target_ms: float, target: str
+) -> Figure:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    samples = _timed(lambda: client.get(url), runs)
+    figure = Figure(name, "ms", samples, target=target, queries=len(ctx.captured_queries))
+    figure.ok = figure.median <= target_ms
+    return figure
+
+
+def measure_overview(runs: int) -> list[Figure]:
+    from django.test import Client
+
+    from programs.models import ProgramRole
+
+    role = (
+        ProgramRole.objects.filter(role="director")
+        .select_related("user", "program")
+        .order_by("program__slug")
+        .last()
+    )
+    assert role is not None
+    client = Client()
+    client.force_login(role.user)
+    base = f"/programs/{role.program.slug}/"
+    return [
+        _page_figure(client, base, "(3) director overview, first page", runs, 150, "<= 150 ms"),
+        _page_figure(
+            client,
+            f"{base}?status=behind",
+            "(3) director overview, status=behind",
+            runs,
+            150,
+            "<= 150 ms",
+        ),
+    ]
+
+
+def _trainee_with_sessions(count: int) -> Any:
+    """A trainee of the dataset with about `count` sessions (adding bulk sessions once if needed)."""
+    from django.db.models import Count
+
+    from programs.models import ActivityCategory
+    from trainees.models import Enrollment, Session
+    from trainees.services.compliance import trainee_snapshots_refresh
+
+    candidates = (
+        Enrollment.objects.filter(program__slug="riverside-mft", status="active")
+        .annotate(n=Count("trainee__sessions"))
+        .select_related("trainee__user")
+        .order_by("pk")
+    )
+    if count <= 1000:
+        enrollment = min(candidates, key=lambda e: abs(e.n - count))
+        return enrollment
+    enrollment = max(candidates, key=lambda e: e.n)
+    missing = count - enrollment.n
+    if missing > 0:
+        category = ActivityCategory.objects.get(key="client_individual")
+        start, today = enrollment.start_date, date.today()
+        span = max(1, (today - start).days)
+        Session.objects.bulk_create(
+            [
+                Session(
+                    trainee=enrollment.trainee,
+                    date=start + timedelta(days=i % span),
+                    duration_minutes=50,
+                    category=category,
+                    status="submitted",
+                )
+                for i in range(missing)
+            ],
+            batch_size=5000,
+        )
+        trainee_snapshots_refresh(trainee_id=enrollment.trainee_id)
+    return enrollment
+
+
+def measure_dashboard(runs: int) -> list[Figure]:
+    from django.test import Client
+
+    figures = []
+    for count, target in ((500, 100), (20_000, 200)):
+        enrollment = _trainee_with_sessions(count)
+        client = Client()
+        client.force_login(enrollment.trainee.user)
+        sessions = enrollment.trainee.sessions.count()
+        figures.append(
+            _page_figure(
+                client,
+                "/",
+                f"(4) trainee dashboard, {sessions} sessions",
+                runs,
+                target,
+                f"<= {target} ms",
+            )
+        )
+    return figures
+
+
+def measure_reminders() -> Figure:
+    try:
+        from reminders.benchmark import run_reminder_benchmark
+    except ImportError:
+        return Figure("(7) weekly reminder run", "ms", [], note="not available")
+    result = run_reminder_benchmark()
+    seconds = float(result.get("wall_seconds", result.get("seconds", 0.0)))
+    figure = Figure(
+        "(7) weekly reminder run, all trainees",
+        "ms",
+        [seconds * 1000],
+        target="<= 30 s",
+        note=str({k: v for k, v in result.items() if k not in ("wall_seconds", "seconds")}),
+    )
+    figure.ok = seconds <= 30
+    return figure
+
+
 def measure_recompute() -> Figure:
     script = (
         "import resource, time, django; django.setup();"
@@ -412,23 +535,12 @@ def main() -> None:
     dataset = _dataset(size)
     creds = _credentials()
     figures = measure_report(args.runs, creds)
-    figures.append(
-        Figure(
-            "(3) director overview page",
-            "ms",
-            [],
-            note="not measured yet: the page does not exist yet",
-        )
-    )
-    figures.append(Figure("(4) trainee dashboard", "ms", [], note="not measured yet"))
+    figures.extend(measure_overview(args.runs))
+    figures.extend(measure_dashboard(args.runs))
     if not args.skip_load:
         figures.extend(measure_logging(creds, requests_each=40))
     figures.append(measure_recompute())
-    figures.append(
-        Figure(
-            "(7) weekly reminder run", "ms", [], note="not measured yet: reminders do not exist yet"
-        )
-    )
+    figures.append(measure_reminders())
     figures.append(measure_engine(args.runs))
 
     print(f"\nDataset: {dataset['enrollments']} enrollments, {dataset['sessions']} sessions\n")

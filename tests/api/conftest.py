@@ -20,6 +20,7 @@ from trainees.models import (
     SupervisorAssignment,
     Trainee,
 )
+from webhooks.models import WebhookDelivery, WebhookSubscription
 
 # Everything an API write could change. Credentials are left out on purpose: using one records
 # its last-used time, which is not a change the caller made.
@@ -38,6 +39,8 @@ WATCHED = (
     ComplianceSnapshot,
     RequirementStatus,
     IdempotencyRecord,
+    WebhookSubscription,
+    WebhookDelivery,
 )
 HISTORIES = (Session, Enrollment, LeaveOfAbsence, SupervisorAssignment, RequirementSet)
 

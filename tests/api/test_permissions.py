@@ -4,8 +4,9 @@ of theirs, with the exact status expected. Deny by default; outside scope is 404
 The world: `program` (institution riverside) has a director, a supervisor assigned to `trainee`,
 and `other_trainee`; `other_program` (institution elsewhere) has `other_director`, a supervisor of
 its own and an outsider trainee. Each program has a cohort, a requirement set, and each trainee one
-client session (not a private category). Keys: one of riverside with every scope, one of
-riverside with only `webhooks:manage` (no scope any operation here needs), one of elsewhere.
+client session (not a private category) and one webhook subscription. Keys: one of riverside with every scope, one of
+riverside with only `webhooks:manage` (the scope only the webhook operations need), one of
+elsewhere.
 
 For an operation on an object the cell is `(ours, theirs)`: the status when it targets riverside's
 object (the trainee's session, enrollment, ...) and when it targets elsewhere's. For a list the
@@ -37,6 +38,8 @@ from tests.factories import (
     UserFactory,
 )
 from trainees.models import Enrollment, Session, SessionStatus, Trainee
+from webhooks.models import WebhookSubscription
+from webhooks.services import subscription_create
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
 
@@ -55,6 +58,7 @@ class World:
     enrollment: dict[str, Enrollment]
     session: dict[str, Session]
     supervisor_email: dict[str, str]
+    webhook: dict[str, WebhookSubscription]
 
 
 @pytest.fixture
@@ -111,7 +115,24 @@ def world(
         },
         session=sessions,
         supervisor_email={"ours": supervisor.email, "theirs": other_supervisor.email},
+        webhook={
+            "ours": subscription_create(
+                institution=program.institution, url=WEBHOOK_URLS["ours"], events=WEBHOOK_EVENTS
+            ),
+            "theirs": subscription_create(
+                institution=other_program.institution,
+                url=WEBHOOK_URLS["theirs"],
+                events=WEBHOOK_EVENTS,
+            ),
+        },
     )
+
+
+WEBHOOK_URLS = {
+    "ours": "https://hooks.riverside.example/countersign",
+    "theirs": "https://hooks.elsewhere.example/countersign",
+}
+WEBHOOK_EVENTS = ["enrollment.status_changed", "requirement.status_changed", "session.verified"]
 
 
 # How an operation finds its object, what it sends, and the state the target sessions need.
@@ -137,6 +158,18 @@ def by_enrollment(w: World, t: str) -> dict[str, Any]:
 
 def by_session(w: World, t: str) -> dict[str, Any]:
     return {"pk": w.session[t].pk}
+
+
+def by_webhook(w: World, t: str) -> dict[str, Any]:
+    return {"pk": w.webhook[t].pk}
+
+
+def new_webhook(w: World, t: str) -> dict[str, Any]:
+    return {
+        "url": "https://hooks.example.net/new",
+        "events": ["session.verified"],
+        "institution": w.program[t].institution.slug,
+    }
 
 
 def program_file(w: World, t: str) -> dict[str, Any]:
@@ -237,6 +270,10 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ),
     ("session-withdraw", "POST"): Operation(by_session, constant({"reason": "Duplicate"})),
     ("session-restore", "POST"): Operation(by_session, session_state="withdrawn"),
+    ("webhook-list", "GET"): Operation(),
+    ("webhook-list", "POST"): Operation(None, new_webhook),
+    ("webhook-detail", "DELETE"): Operation(by_webhook),
+    ("webhook-deliveries", "GET"): Operation(by_webhook),
 }
 
 # --- Expected statuses -----------------------------------------------------------------------
@@ -375,6 +412,49 @@ TRAINEES_SEEN = {
     "other_key": {"outsider@example.org"},
 }
 
+
+
+def webhook_managers(ok: int) -> dict[str, tuple[int, int]]:
+    """An institution's webhooks: its directors and its keys with `webhooks:manage` (which is the
+    one scope `key_without_scope` has)."""
+    return {
+        "anonymous": (401, 401),
+        "trainee": (404, 404),
+        "other_trainee": (404, 404),
+        "supervisor": (404, 404),
+        "director": (ok, 404),
+        "other_director": (404, ok),
+        "key": (ok, 404),
+        "key_without_scope": (ok, 404),
+        "other_key": (404, ok),
+    }
+
+
+# Subscribing names the institution in the body: one whose webhooks you do not manage is a field
+# error.
+SUBSCRIBE = {
+    "anonymous": (401, 401),
+    "trainee": (400, 400),
+    "other_trainee": (400, 400),
+    "supervisor": (400, 400),
+    "director": (201, 400),
+    "other_director": (400, 201),
+    "key": (201, 400),
+    "key_without_scope": (201, 400),
+    "other_key": (400, 201),
+}
+WEBHOOKS_SEEN = {
+    "anonymous": 401,
+    "trainee": set(),
+    "other_trainee": set(),
+    "supervisor": set(),
+    "director": {WEBHOOK_URLS["ours"]},
+    "other_director": {WEBHOOK_URLS["theirs"]},
+    "key": {WEBHOOK_URLS["ours"]},
+    "key_without_scope": {WEBHOOK_URLS["ours"]},
+    "other_key": {WEBHOOK_URLS["theirs"]},
+}
+
 MATRIX: dict[tuple[str, str], dict[str, Any]] = {
     ("health", "GET"): OPEN_TO_ALL,
     ("schema", "GET"): OPEN_TO_ALL,
@@ -409,6 +489,10 @@ MATRIX: dict[tuple[str, str], dict[str, Any]] = {
     ("session-reject", "POST"): SUPERVISORS_ACT,
     ("session-withdraw", "POST"): TRAINEES_OWN_ACT,
     ("session-restore", "POST"): TRAINEES_OWN_ACT,
+    ("webhook-list", "GET"): WEBHOOKS_SEEN,
+    ("webhook-list", "POST"): SUBSCRIBE,
+    ("webhook-detail", "DELETE"): webhook_managers(204),
+    ("webhook-deliveries", "GET"): webhook_managers(200),
 }
 
 
@@ -462,6 +546,8 @@ def seen(name: str, payload: Any) -> set[str]:
         return {item["email"] for item in items}
     if name == "enrollment-list":
         return {item["trainee"]["email"] for item in items}
+    if name == "webhook-list":
+        return {item["url"] for item in items}
     trainees = dict(Trainee.objects.values_list("pk", "user__email"))
     return {trainees[item["trainee"]] for item in items}
 

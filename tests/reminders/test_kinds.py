@@ -113,7 +113,16 @@ def test_a_missed_weekly_cadence_period_sends_one_message_naming_it(
         if setup == "session":
             _therapy(cadence_enrollment, date(2026, 6, 10))
         snapshots_refresh(enrollments=[cadence_enrollment])
-
+    (requirement,) = ComplianceSnapshot.objects.get(enrollment=cadence_enrollment).result[
+        "requirements"
+    ]
+    (week,) = [p for p in requirement["periods"] if p["end"] == "2026-06-14"]
+    assert (week["satisfied"], week["exempt"]) == {
+        "nothing": (False, False),
+        "leave": (False, True),
+        "session": (True, False),
+    }[setup]
+    with at("2026-06-16 10:00:00+00:00"):
         # when a pass plans and sends
         sent = planned_and_sent(Kind.CADENCE_MISS)
 

@@ -26,7 +26,6 @@ from trainees.models import (
 )
 from trainees.selectors.access import (
     enrollments_visible_to,
-    sessions_visible_to,
     trainees_visible_to,
 )
 from trainees.selectors.compliance import enrollment_compliance
@@ -51,8 +50,13 @@ def own_trainee(user: User) -> Trainee | None:
 
 
 def own_sessions(user: User) -> QuerySet[Session]:
-    """The user's own sessions: the only sessions any trainee page lists or opens."""
-    return sessions_visible_to(user).filter(trainee__user=user)
+    """The user's own sessions: the only sessions any trainee page lists or opens.
+
+    Own sessions are always in scope (see trainees.selectors.access), so this filters on the
+    owner directly: the general scope's OR of staff paths keeps PostgreSQL from using the
+    (trainee, date) index and costs a scan of every session.
+    """
+    return Session.objects.filter(trainee__user=user)
 
 
 def own_enrollments(user: User) -> QuerySet[Enrollment]:
