@@ -59,9 +59,7 @@ def trainee_erase(*, trainee: Trainee) -> ErasureResult:
         old_email = user.email
         sessions = Session.objects.filter(trainee=trainee)
         history = Session.history.model.objects.filter(trainee_id=trainee.pk)
-        codes = list(
-            sessions.exclude(client_code="").values_list("client_code", flat=True).distinct()
-        )
+        codes = list(set(sessions.exclude(client_code="").values_list("client_code", flat=True)))
         aliases = _client_code_aliases(codes)
         # QuerySet.update writes no new history rows, so the old values are not copied again.
         session_count = sessions.update(
