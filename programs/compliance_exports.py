@@ -15,11 +15,12 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from openpyxl import Workbook
 
+from programs.engine import EnrollmentResult
 from programs.models import Program
 from trainees.models import Enrollment, RequirementStatus
 from trainees.selectors.compliance import enrollments_compliance
 from trainees.selectors.overview import Column, OverviewFilters, overview_enrollments
-from trainees.selectors.reports import ReportRow, RequirementLine, row_from_snapshot
+from trainees.selectors.reports import ReportRow, row_from_result, row_from_snapshot
 from trainees.selectors.units import format_amount
 from trainees.services.transcript import STATUS_LABELS, _Pdf
 
@@ -34,32 +35,10 @@ def _matches(row: ReportRow, filters: OverviewFilters) -> bool:
     return not filters.status or row.status == filters.status
 
 
-def _row_from_result(enrollment: Enrollment, result: object) -> ReportRow:
-    requirements = tuple(
-        RequirementLine(
-            key=r.key,
-            name=r.name,
-            status=r.status,
-            unit=r.unit,
-            required=r.required,
-            credited=r.credited,
-            expected_by_now=r.expected_by_now,
-            projected_completion=r.projected_completion,
-            advisory=r.advisory,
-        )
-        for r in result.requirements  # type: ignore[attr-defined]
-    )
-    return ReportRow(
-        enrollment=enrollment.pk,
-        trainee=enrollment.trainee_id,
-        external_id=enrollment.trainee.external_id,
-        full_name=enrollment.trainee.user.get_full_name(),
-        cohort=enrollment.cohort.name if enrollment.cohort else None,
-        enrollment_status=enrollment.status,
-        status=result.status,  # type: ignore[attr-defined]
-        as_of=result.as_of,  # type: ignore[attr-defined]
-        requirements=requirements,
-    )
+def _row_from_result(enrollment: Enrollment, result: EnrollmentResult) -> ReportRow:
+    # The staff matrix shows cohort names where the API report gives slugs.
+    row = row_from_result(enrollment, result)
+    return replace(row, cohort=enrollment.cohort.name if enrollment.cohort else None)
 
 
 def matrix_rows(

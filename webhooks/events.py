@@ -27,16 +27,17 @@ def sessions_verified_emit(*, sessions: Sequence[Session]) -> int:
     if not sessions:
         return 0
     trainee_ids = sorted({s.trainee_id for s in sessions})
+    subscriptions = subscribers(
+        event=WebhookEvent.SESSION_VERIFIED,
+        institution__programs__enrollments__trainee_id__in=trainee_ids,
+    )
+    if not subscriptions:
+        return 0
     enrolled = list(
         Enrollment.objects.filter(trainee_id__in=trainee_ids)
         .values_list("trainee_id", "program__institution_id", "trainee__external_id")
         .distinct()
     )
-    subscriptions = subscribers(
-        institution_ids={row[1] for row in enrolled}, event=WebhookEvent.SESSION_VERIFIED
-    )
-    if not subscriptions:
-        return 0
     private = private_category_ids(trainee_ids=trainee_ids)
     keys = dict(
         ActivityCategory.objects.filter(pk__in={s.category_id for s in sessions}).values_list(
@@ -69,7 +70,7 @@ def enrollment_status_changed_emit(*, enrollment: Enrollment, previous: str) -> 
     """`enrollment.status_changed` after completing or withdrawing an enrollment."""
     institution_id = enrollment.program.institution_id
     subscriptions = subscribers(
-        institution_ids=[institution_id], event=WebhookEvent.ENROLLMENT_STATUS_CHANGED
+        event=WebhookEvent.ENROLLMENT_STATUS_CHANGED, institution_id=institution_id
     )
     if not subscriptions or previous == enrollment.status:
         return 0
@@ -100,15 +101,16 @@ class RequirementWatch:
 
 def requirement_statuses_watch(*, enrollments: Sequence[Enrollment]) -> RequirementWatch:
     """Read the stored statuses of a batch's enrollments whose institution subscribes to
-    `requirement.status_changed`: two queries, or one when nobody subscribes."""
-    institutions = dict(
-        Enrollment.objects.filter(pk__in=[e.pk for e in enrollments]).values_list(
-            "pk", "program__institution_id"
-        )
-    )
+    `requirement.status_changed`: three queries, or one when nobody subscribes."""
+    ids = [e.pk for e in enrollments]
     subscriptions = subscribers(
-        institution_ids=set(institutions.values()),
         event=WebhookEvent.REQUIREMENT_STATUS_CHANGED,
+        institution__programs__enrollments__in=ids,
+    )
+    if not subscriptions:
+        return RequirementWatch()
+    institutions = dict(
+        Enrollment.objects.filter(pk__in=ids).values_list("pk", "program__institution_id")
     )
     watched = {pk: inst for pk, inst in institutions.items() if inst in subscriptions}
     if not watched:

@@ -11,7 +11,7 @@ import secrets
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -90,12 +90,18 @@ def subscription_deactivate(*, subscription: WebhookSubscription) -> WebhookSubs
 # --- emitting --------------------------------------------------------------------------------
 
 
-def subscribers(*, institution_ids: Iterable[int], event: str) -> dict[int, list[int]]:
-    """Active subscriptions to `event`, by institution (one query)."""
+def subscribers(*, event: str, **where: Any) -> dict[int, list[int]]:
+    """Active subscriptions to `event` matching the lookups `where`, by institution (one query).
+
+    Events are filtered here rather than with a JSON containment lookup: an institution has a
+    handful of subscriptions, and the query stays portable.
+    """
     found: dict[int, list[int]] = {}
-    rows = WebhookSubscription.objects.filter(
-        active=True, institution_id__in=set(institution_ids)
-    ).values_list("pk", "institution_id", "events")
+    rows = (
+        WebhookSubscription.objects.filter(active=True, **where)
+        .values_list("pk", "institution_id", "events")
+        .distinct()
+    )
     for pk, institution_id, events in rows:
         if event in events:
             found.setdefault(institution_id, []).append(pk)

@@ -3,10 +3,10 @@ of theirs, with the exact status expected. Deny by default; outside scope is 404
 
 The world: `program` (institution riverside) has a director, a supervisor assigned to `trainee`,
 and `other_trainee`; `other_program` (institution elsewhere) has `other_director`, a supervisor of
-its own and an outsider trainee. Each program has a cohort, a requirement set, and each trainee one
-client session (not a private category) and one webhook subscription. Keys: one of riverside with every scope, one of
-riverside with only `webhooks:manage` (the scope only the webhook operations need), one of
-elsewhere.
+its own and an outsider trainee. Each program has a cohort, a requirement set, each institution a
+webhook subscription, and each trainee one client session (not a private category). Keys: one of
+riverside with every scope, one of riverside with only `webhooks:manage` (the scope only the
+webhook operations need), one of elsewhere.
 
 For an operation on an object the cell is `(ours, theirs)`: the status when it targets riverside's
 object (the trainee's session, enrollment, ...) and when it targets elsewhere's. For a list the

@@ -64,9 +64,11 @@ def test_enqueueing_to_a_dead_broker_is_logged_and_the_row_stays_due(
         due_at=timezone.now() - timedelta(minutes=1),
     )
     started = time.monotonic()
-    with caplog.at_level(logging.WARNING, logger="reminders.tasks"):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert enqueue_due() == 1
+    with (
+        caplog.at_level(logging.WARNING, logger="reminders.tasks"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert enqueue_due() == 1
 
     assert time.monotonic() - started < 10
     assert "broker unavailable" in caplog.text

@@ -68,8 +68,13 @@ def cohort(size: int) -> None:
                         "kind": "cadence",
                         "advisory": False,
                         "periods": [
-                            {"start": "2026-06-08", "end": "2026-06-14", "sessions": 0,
-                             "satisfied": False, "exempt": False}
+                            {
+                                "start": "2026-06-08",
+                                "end": "2026-06-14",
+                                "sessions": 0,
+                                "satisfied": False,
+                                "exempt": False,
+                            }
                         ],
                     }
                 ]

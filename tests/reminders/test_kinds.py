@@ -144,9 +144,9 @@ def test_a_missed_weekly_cadence_period_sends_one_message_naming_it(
         lines=["Logged in that period: 0 session(s)."],
     )
     # only the period that just ended: 1-7 June (also missed) ended more than 7 days ago
-    assert list(Delivery.objects.filter(kind=Kind.CADENCE_MISS).values_list("period", flat=True)) == [
-        f"e{cadence_enrollment.pk}:weekly_therapy:2026-06-14"
-    ]
+    assert list(
+        Delivery.objects.filter(kind=Kind.CADENCE_MISS).values_list("period", flat=True)
+    ) == [f"e{cadence_enrollment.pk}:weekly_therapy:2026-06-14"]
 
 
 # --- countersign nudge and escalation ------------------------------------------------------------
@@ -281,9 +281,7 @@ def test_a_deadline_message_lists_the_unmet_requirements(ending_enrollment):
         message,
         user=ending_enrollment.trainee.user,
         kind=Kind.DEADLINE,
-        why=(
-            "Your expected end date is 01 August 2026 and some requirements are not met yet."
-        ),
+        why=("Your expected end date is 01 August 2026 and some requirements are not met yet."),
         action_path="/",
         lines=[
             "Client contact: 1 h 40 min of 10 h 00 min credited (behind)",
@@ -384,6 +382,11 @@ def test_the_director_digest_goes_out_once_a_week_with_the_programs_figures(
             "Active trainees: 0 met, 1 on track, 0 at risk, 1 behind, 0 not started",
         ],
     )
-    assert sorted(Delivery.objects.filter(kind=Kind.DIRECTOR_DIGEST).values_list("period", flat=True)) == sorted(
-        [f"p{enrollment.program_id}:2026-06-15", f"p{other_director.program_roles.get().program_id}:2026-06-15"]
+    assert sorted(
+        Delivery.objects.filter(kind=Kind.DIRECTOR_DIGEST).values_list("period", flat=True)
+    ) == sorted(
+        [
+            f"p{enrollment.program_id}:2026-06-15",
+            f"p{other_director.program_roles.get().program_id}:2026-06-15",
+        ]
     )

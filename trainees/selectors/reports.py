@@ -7,7 +7,7 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from programs.engine import EnrollmentResult
+from programs.engine import EnrollmentResult, RequirementResult
 from programs.models import Program
 from trainees.models import Enrollment, RequirementStatus
 from trainees.selectors.compliance import enrollments_compliance
@@ -81,6 +81,21 @@ def report_from_snapshots(*, program: Program, filters: ReportFilters) -> QueryS
     )
 
 
+def requirement_line(source: RequirementStatus | RequirementResult) -> RequirementLine:
+    """A report line from a stored row or a fresh engine result (they share these names)."""
+    return RequirementLine(
+        key=source.key,
+        name=source.name,
+        status=source.status,
+        unit=source.unit,
+        required=source.required,
+        credited=source.credited,
+        expected_by_now=source.expected_by_now,
+        projected_completion=source.projected_completion,
+        advisory=source.advisory,
+    )
+
+
 def row_from_snapshot(enrollment: Enrollment) -> ReportRow:
     return ReportRow(
         enrollment=enrollment.pk,
@@ -91,24 +106,11 @@ def row_from_snapshot(enrollment: Enrollment) -> ReportRow:
         enrollment_status=enrollment.status,
         status=enrollment.snapshot.status,
         as_of=enrollment.snapshot.as_of,
-        requirements=tuple(
-            RequirementLine(
-                key=r.key,
-                name=r.name,
-                status=r.status,
-                unit=r.unit,
-                required=r.required,
-                credited=r.credited,
-                expected_by_now=r.expected_by_now,
-                projected_completion=r.projected_completion,
-                advisory=r.advisory,
-            )
-            for r in enrollment.requirement_statuses.all()
-        ),
+        requirements=tuple(requirement_line(r) for r in enrollment.requirement_statuses.all()),
     )
 
 
-def _row_from_result(enrollment: Enrollment, result: EnrollmentResult) -> ReportRow:
+def row_from_result(enrollment: Enrollment, result: EnrollmentResult) -> ReportRow:
     return ReportRow(
         enrollment=enrollment.pk,
         trainee=enrollment.trainee_id,
@@ -118,20 +120,7 @@ def _row_from_result(enrollment: Enrollment, result: EnrollmentResult) -> Report
         enrollment_status=enrollment.status,
         status=result.status,
         as_of=result.as_of,
-        requirements=tuple(
-            RequirementLine(
-                key=r.key,
-                name=r.name,
-                status=r.status,
-                unit=r.unit,
-                required=r.required,
-                credited=r.credited,
-                expected_by_now=r.expected_by_now,
-                projected_completion=r.projected_completion,
-                advisory=r.advisory,
-            )
-            for r in result.requirements
-        ),
+        requirements=tuple(requirement_line(r) for r in result.requirements),
     )
 
 
@@ -162,7 +151,7 @@ def report_as_of(
             return
         results = enrollments_compliance(enrollments=batch, as_of=as_of)
         for enrollment in batch:
-            row = _row_from_result(enrollment, results[enrollment.pk])
+            row = row_from_result(enrollment, results[enrollment.pk])
             if _matches(row, filters):
                 yield row
                 produced += 1
