@@ -25,7 +25,7 @@ from trainees.services.sessions import session_countersign, session_log
 def dead_broker(monkeypatch):
     """Celery publishing for real (not eagerly) to a port nobody listens on."""
     monkeypatch.setattr(app.conf, "broker_url", f"redis://127.0.0.1:{free_port()}/0")
-    monkeypatch.setattr(app.conf, "task_always_eager", False)
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
     monkeypatch.setattr(app, "_pool", None)  # the next publish connects to the new URL
     yield
     app._pool = None

@@ -1,7 +1,10 @@
 """Headless Debian chromium for browser tests, driven by playwright (never `playwright install`)."""
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,3 +29,26 @@ def require_chromium() -> None:
     if IN_CI:
         pytest.fail(message)
     pytest.skip(message)
+
+
+@contextmanager
+def browser_page(*, accept_downloads: bool = False) -> Iterator[Any]:
+    """A fresh page in headless chromium, closed afterwards."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls a test makes between
+    # browser steps are still plain synchronous calls, so Django's async guard is relaxed here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            context = browser.new_context(
+                accept_downloads=accept_downloads, viewport={"width": 1280, "height": 900}
+            )
+            context.set_default_timeout(10_000)
+            yield context.new_page()
+            context.close()
+            browser.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

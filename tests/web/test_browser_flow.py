@@ -1,7 +1,6 @@
 """The trainee's path end to end in a real browser: invitation to a credited hour on a PDF."""
 
 import io
-import os
 from datetime import timedelta
 
 import pytest
@@ -18,7 +17,7 @@ from tests.factories import (
     TraineeFactory,
     UserFactory,
 )
-from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
+from tests.web.browser import browser_page
 from trainees.models import Session
 from trainees.services.compliance import trainee_snapshots_refresh
 from trainees.services.sessions import session_countersign
@@ -28,24 +27,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def page():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-    # between browser steps are still plain synchronous calls, so Django's guard is relaxed here.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            context = browser.new_context(
-                accept_downloads=True, viewport={"width": 1280, "height": 900}
-            )
-            context.set_default_timeout(10_000)
-            yield context.new_page()
-            context.close()
-            browser.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    with browser_page(accept_downloads=True) as opened:
+        yield opened
 
 
 @pytest.fixture

@@ -87,14 +87,16 @@ def test_erasure_keeps_figures_and_sessions(trainee, enrollment, history_of_trai
 
 
 def test_erasure_removes_private_fields_and_personal_data(
-    trainee, history_of_trainee, frozen_today
+    trainee, history_of_trainee, frozen_today, django_capture_on_commit_callbacks
 ):
     trainee.external_id = "S-1234"
     trainee.save()
     file_name = history_of_trainee.file.name
     storage = history_of_trainee.file.storage
 
-    call_command("erase_trainee", trainee=trainee.pk, confirm=True)
+    # Files go after the commit, so a rolled-back erasure never loses a document.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("erase_trainee", trainee=trainee.pk, confirm=True)
 
     rows = Session.objects.filter(trainee=trainee)
     assert set(rows.values_list("notes", flat=True)) == {""}

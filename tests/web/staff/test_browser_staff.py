@@ -1,7 +1,6 @@
 """Staff paths in a real browser: a supervisor clears a week in one action; a director goes from
 the overview to a behind trainee's explanation, records a leave and sees the status change."""
 
-import os
 from datetime import timedelta
 
 import pytest
@@ -17,7 +16,7 @@ from tests.factories import (
     TraineeFactory,
     UserFactory,
 )
-from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
+from tests.web.browser import browser_page
 from trainees.models import Session
 from trainees.services.compliance import trainee_snapshots_refresh
 
@@ -29,21 +28,8 @@ PASSWORD = "correct-horse-battery"
 
 @pytest.fixture
 def page():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    # As in tests/web/test_browser_flow.py: ORM calls between browser steps run in this thread.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
-            context.set_default_timeout(10_000)
-            yield context.new_page()
-            context.close()
-            browser.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    with browser_page(accept_downloads=False) as opened:
+        yield opened
 
 
 @pytest.fixture
