@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api import views
-from api.v1 import enrollments, programs, reports, sessions, webhooks
+from api.v1 import attestations, enrollments, programs, reports, sessions, webhooks
 
 app_name = "api"
 
@@ -65,6 +65,12 @@ v1 = [
         "sessions/<int:pk>/withdraw/", sessions.SessionWithdraw.as_view(), name="session-withdraw"
     ),
     path("sessions/<int:pk>/restore/", sessions.SessionRestore.as_view(), name="session-restore"),
+    path("attestations/", attestations.AttestationListCreate.as_view(), name="attestation-list"),
+    path(
+        "attestations/<int:pk>/download/",
+        attestations.AttestationDownload.as_view(),
+        name="attestation-download",
+    ),
     path("webhooks/", webhooks.SubscriptionListCreate.as_view(), name="webhook-list"),
     path("webhooks/<int:pk>/", webhooks.SubscriptionDetail.as_view(), name="webhook-detail"),
     path(

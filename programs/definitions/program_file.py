@@ -115,6 +115,12 @@ def _check_schema(located: LocatedDocument) -> None:
         while leaf.context:
             leaf = min(leaf.context, key=lambda e: len(e.relative_path))
         path = tuple(leaf.absolute_path)
+        if leaf.validator == "additionalProperties" and isinstance(leaf.instance, dict):
+            # Point at each unknown key's own line, not at the start of its section.
+            allowed = set(leaf.schema.get("properties", {}))
+            for key in sorted(set(leaf.instance) - allowed, key=str):
+                problems.append(located.key_problem((*path, key), f"unknown field {key!r}"))
+            continue
         problems.append(located.problem(path, _schema_message(leaf.message)))
     if problems:
         raise InputFileError(sorted(set(problems), key=lambda p: (p.line or 0, p.field)))
@@ -489,6 +495,16 @@ def _canonical_requirement(r: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _whole_numbers(value: Any) -> Any:
+    """3.0 and 3 are the same amount; store one spelling so the checksum (and so the version)
+    does not depend on how a number was typed."""
+    if isinstance(value, dict):
+        return {key: _whole_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(item) for item in value]
+    return _number(value)
+
+
 def canonicalize(data: Mapping[str, Any], vocabulary: Mapping[str, str]) -> dict[str, Any]:
     """The stored form: defaults explicit, every referenced category listed with its settings."""
     categories: list[dict[str, Any]] = []
@@ -522,18 +538,23 @@ def canonicalize(data: Mapping[str, Any], vocabulary: Mapping[str, str]) -> dict
         )
     status = data.get("status", {})
     program = data["program"]
-    return {
-        "format": 1,
-        "institution": {"slug": data["institution"]["slug"], "name": data["institution"]["name"]},
-        "program": {
-            "slug": program["slug"],
-            "name": program["name"],
-            "time_zone": program.get("time_zone", "UTC"),
-            "week_start": program.get("week_start", "monday"),
-        },
-        "categories": categories,
-        "status": {
-            key: _number(status.get(key, default)) for key, default in DEFAULT_STATUS.items()
-        },
-        "requirements": [_canonical_requirement(r) for r in data["requirements"]],
-    }
+    return _whole_numbers(
+        {
+            "format": 1,
+            "institution": {
+                "slug": data["institution"]["slug"],
+                "name": data["institution"]["name"],
+            },
+            "program": {
+                "slug": program["slug"],
+                "name": program["name"],
+                "time_zone": program.get("time_zone", "UTC"),
+                "week_start": program.get("week_start", "monday"),
+            },
+            "categories": categories,
+            "status": {
+                key: _number(status.get(key, default)) for key, default in DEFAULT_STATUS.items()
+            },
+            "requirements": [_canonical_requirement(r) for r in data["requirements"]],
+        }
+    )

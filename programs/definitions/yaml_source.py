@@ -35,6 +35,18 @@ class LocatedDocument:
     def problem(self, path: tuple[PathPart, ...], message: str) -> Problem:
         return Problem(self.source, self.line_of(path), format_path(path), message)
 
+    def key_problem(self, path: tuple[PathPart, ...], message: str) -> Problem:
+        """A problem with a mapping key itself (e.g. an unknown field): the key's line."""
+        parent = self.root
+        for part in path[:-1]:
+            parent = _child(parent, part)
+        line = None
+        if isinstance(parent, yaml.MappingNode):
+            for key_node, _ in parent.value:
+                if key_node.value == path[-1]:
+                    line = key_node.start_mark.line + 1
+        return Problem(self.source, line or self.line_of(path[:-1]), format_path(path), message)
+
 
 def format_path(path: tuple[PathPart, ...]) -> str:
     out = ""

@@ -11,6 +11,7 @@ from accounts.models import User
 from api.models import IdempotencyRecord
 from programs.models import Institution, Program, ProgramCategory, ProgramRole, RequirementSet
 from trainees.models import (
+    Attestation,
     Cohort,
     ComplianceSnapshot,
     Enrollment,
@@ -39,6 +40,7 @@ WATCHED = (
     ComplianceSnapshot,
     RequirementStatus,
     IdempotencyRecord,
+    Attestation,
     WebhookSubscription,
     WebhookDelivery,
 )

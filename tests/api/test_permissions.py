@@ -4,7 +4,8 @@ of theirs, with the exact status expected. Deny by default; outside scope is 404
 The world: `program` (institution riverside) has a director, a supervisor assigned to `trainee`,
 and `other_trainee`; `other_program` (institution elsewhere) has `other_director`, a supervisor of
 its own and an outsider trainee. Each program has a cohort, a requirement set, each institution a
-webhook subscription, and each trainee one client session (not a private category). Keys: one of
+webhook subscription, and each trainee one client session and the trainee and outsider one
+attestation (neither of a private category). Keys: one of
 riverside with every scope, one of riverside with only `webhooks:manage` (the scope only the
 webhook operations need), one of elsewhere.
 
@@ -23,11 +24,12 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import User
 from accounts.services import api_key_create
-from programs.models import Program, ProgramRole
+from programs.models import ActivityCategory, Program, ProgramCategory, ProgramRole
 from tests.factories import (
     CohortFactory,
     EnrollmentFactory,
@@ -37,7 +39,8 @@ from tests.factories import (
     TraineeFactory,
     UserFactory,
 )
-from trainees.models import Enrollment, Session, SessionStatus, Trainee
+from trainees.models import Attestation, Enrollment, Session, SessionStatus, Trainee
+from trainees.services.attestations import attestation_upload
 from webhooks.models import WebhookSubscription
 from webhooks.services import subscription_create
 
@@ -59,6 +62,7 @@ class World:
     session: dict[str, Session]
     supervisor_email: dict[str, str]
     webhook: dict[str, WebhookSubscription]
+    attestation: dict[str, Attestation]
 
 
 @pytest.fixture
@@ -72,7 +76,10 @@ def world(
     other_director,
     api_key,
     other_api_key,
+    settings,
+    tmp_path,
 ) -> World:
+    settings.MEDIA_ROOT = tmp_path
     outsider = TraineeFactory(
         user=UserFactory(email="outsider@example.org", full_name="Una Outsider")
     )
@@ -91,6 +98,12 @@ def world(
         "theirs": SessionFactory(trainee=outsider, date=date(2026, 6, 1)),
     }
     SessionFactory(trainee=other_trainee, date=date(2026, 6, 1))
+    # Both programs verify supervision by attestation (not a private category).
+    ProgramCategory.objects.filter(category__key=ATTESTED).update(verification="attestation")
+    attestations = {
+        "ours": attest(trainee),
+        "theirs": attest(outsider),
+    }
     _, scopeless = api_key_create(
         institution=program.institution, name="Webhooks only", scopes=["webhooks:manage"]
     )
@@ -125,6 +138,7 @@ def world(
                 events=WEBHOOK_EVENTS,
             ),
         },
+        attestation=attestations,
     )
 
 
@@ -133,6 +147,22 @@ WEBHOOK_URLS = {
     "theirs": "https://hooks.elsewhere.example/countersign",
 }
 WEBHOOK_EVENTS = ["enrollment.status_changed", "requirement.status_changed", "session.verified"]
+
+
+ATTESTED = "supervision_individual"
+PDF = b"%PDF-1.4\n%a letter\n"
+
+
+def attest(trainee: Trainee) -> Attestation:
+    return attestation_upload(
+        trainee=trainee,
+        actor=trainee.user,
+        category=ActivityCategory.objects.get(key=ATTESTED),
+        period_start=date(2026, 1, 5),
+        period_end=date(2026, 5, 31),
+        upload=SimpleUploadedFile("letter.pdf", PDF),
+        minutes=600,
+    )
 
 
 # How an operation finds its object, what it sends, and the state the target sessions need.
@@ -169,6 +199,20 @@ def new_webhook(w: World, t: str) -> dict[str, Any]:
         "url": "https://hooks.example.net/new",
         "events": ["session.verified"],
         "institution": w.program[t].institution.slug,
+    }
+
+
+def by_attestation(w: World, t: str) -> dict[str, Any]:
+    return {"pk": w.attestation[t].pk}
+
+
+def new_attestation(w: World, t: str) -> dict[str, Any]:
+    return {
+        "category": ATTESTED,
+        "period_start": "2026-06-01",
+        "period_end": "2026-06-14",
+        "sessions": "2",
+        "file": SimpleUploadedFile("june.pdf", PDF),
     }
 
 
@@ -225,6 +269,7 @@ class Operation:
     path_args: PathArgs | None = None
     body: Body | None = None
     session_state: str = "draft"  # "submitted" or "withdrawn": how the target sessions start
+    format: str = "json"  # or "multipart" for uploads
 
 
 OPERATIONS: dict[tuple[str, str], Operation] = {
@@ -270,6 +315,9 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ),
     ("session-withdraw", "POST"): Operation(by_session, constant({"reason": "Duplicate"})),
     ("session-restore", "POST"): Operation(by_session, session_state="withdrawn"),
+    ("attestation-list", "GET"): Operation(),
+    ("attestation-list", "POST"): Operation(None, new_attestation, format="multipart"),
+    ("attestation-download", "GET"): Operation(by_attestation),
     ("webhook-list", "GET"): Operation(),
     ("webhook-list", "POST"): Operation(None, new_webhook),
     ("webhook-detail", "DELETE"): Operation(by_webhook),
@@ -413,6 +461,21 @@ TRAINEES_SEEN = {
 }
 
 
+# Attestations: the trainee's own, and those of trainees whose records you see (not private).
+ATTESTATIONS_SEEN = {
+    "anonymous": 401,
+    "trainee": {"trainee@example.org"},
+    "other_trainee": set(),
+    "supervisor": {"trainee@example.org"},
+    "director": {"trainee@example.org"},
+    "other_director": {"outsider@example.org"},
+    "key": {"trainee@example.org"},
+    "key_without_scope": 403,
+    "other_key": {"outsider@example.org"},
+}
+# Uploading: any trainee for themself; staff are not trainees (400); keys never (403).
+UPLOAD_ATTESTATION = {**LOG_SESSION}
+
 
 def webhook_managers(ok: int) -> dict[str, tuple[int, int]]:
     """An institution's webhooks: its directors and its keys with `webhooks:manage` (which is the
@@ -489,6 +552,9 @@ MATRIX: dict[tuple[str, str], dict[str, Any]] = {
     ("session-reject", "POST"): SUPERVISORS_ACT,
     ("session-withdraw", "POST"): TRAINEES_OWN_ACT,
     ("session-restore", "POST"): TRAINEES_OWN_ACT,
+    ("attestation-list", "GET"): ATTESTATIONS_SEEN,
+    ("attestation-list", "POST"): UPLOAD_ATTESTATION,
+    ("attestation-download", "GET"): RECORD_READ,
     ("webhook-list", "GET"): WEBHOOKS_SEEN,
     ("webhook-list", "POST"): SUBSCRIBE,
     ("webhook-detail", "DELETE"): webhook_managers(204),
@@ -569,7 +635,7 @@ def test_authorization_matrix(
 
     # when
     call = getattr(api_client, method.lower())
-    response = call(path, body, format="json") if body is not None else call(path)
+    response = call(path, body, format=operation.format) if body is not None else call(path)
 
     # then
     if isinstance(expected, set):

@@ -85,7 +85,7 @@ program:
 """
         + CLIENT_CONTACT,
         # The line is the first line of the mapping holding the unknown field.
-        ["bad.yaml:6: program: unknown field ('colour' was unexpected)"],
+        ["bad.yaml:8: program.colour: unknown field 'colour'"],
         id="unknown-field",
     ),
     pytest.param(
@@ -659,3 +659,34 @@ def test_a_changed_minimum_changes_the_checksum():
     )
 
     assert first.checksum != second.checksum
+
+
+def test_a_whole_number_typed_as_a_decimal_is_the_same_amount():
+    from programs.definitions.program_file import canonicalize
+
+    def document(**cadence):
+        return {
+            "format": 1,
+            "institution": {"slug": "x", "name": "X"},
+            "program": {"slug": "x-p", "name": "X P"},
+            "requirements": [
+                {
+                    "key": "weekly",
+                    "name": "Weekly",
+                    "kind": "cadence",
+                    "categories": ["personal_therapy"],
+                    "period": "week",
+                    **cadence,
+                }
+            ],
+        }
+
+    typed_as_decimal = canonicalize(
+        document(min_sessions=3.0, allowed_misses=2.0), {"personal_therapy": "Personal therapy"}
+    )
+    typed_as_integer = canonicalize(
+        document(min_sessions=3, allowed_misses=2), {"personal_therapy": "Personal therapy"}
+    )
+
+    assert typed_as_decimal == typed_as_integer
+    assert type(typed_as_decimal["requirements"][0]["min_sessions"]) is int

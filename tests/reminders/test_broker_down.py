@@ -1,8 +1,9 @@
 """Redis down: the request path never waits on the broker, and reminders stay due in the ledger.
 
-Nothing on the request path enqueues to Celery (sessions, countersigning and pages only write
-the database; reminders are derived from it by beat's passes). The only publisher, enqueue_due,
-runs in tasks and the command after commit, and logs a dead broker instead of raising.
+Reminders never publish from the request path: they are derived from the database by beat's
+passes, and enqueue_due (tasks and the command) logs a dead broker instead of raising. Webhooks
+do publish after a countersign commits (webhooks.services.enqueue_after_commit); a dead broker
+there is logged too, and the delivery row stays pending for the sweep.
 """
 
 import logging
@@ -19,6 +20,7 @@ from reminders.tasks import enqueue_due
 from tests.reminders.conftest import free_port
 from trainees.models import SessionStatus
 from trainees.services.sessions import session_countersign, session_log
+from webhooks.models import WebhookDelivery, WebhookEvent, WebhookSubscription
 
 
 @pytest.fixture
@@ -33,24 +35,50 @@ def dead_broker(monkeypatch):
 
 @pytest.mark.django_db
 def test_a_session_is_logged_and_countersigned_while_the_broker_is_down(
-    dead_broker, trainee, supervisor, frozen_today, client
+    dead_broker,
+    trainee,
+    supervisor,
+    program,
+    frozen_today,
+    client,
+    caplog,
+    django_capture_on_commit_callbacks,
 ):
-    started = time.monotonic()
-    session = session_log(
-        trainee=trainee,
-        actor=trainee.user,
-        date=date(2026, 6, 12),
-        duration_minutes=50,
-        category=ActivityCategory.objects.get(key="client_individual"),
-        submit=True,
+    # given an institution subscribed to session.verified: countersigning publishes after commit
+    subscription = WebhookSubscription.objects.create(
+        institution=program.institution,
+        url="https://records.example.org/hook",
+        events=[WebhookEvent.SESSION_VERIFIED],
+        secret="s",
     )
-    session = session_countersign(session=session, supervisor=supervisor)
+    started = time.monotonic()
+
+    # when the trainee logs and submits a session and the supervisor countersigns it
+    with (
+        caplog.at_level(logging.WARNING),
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
+        session = session_log(
+            trainee=trainee,
+            actor=trainee.user,
+            date=date(2026, 6, 12),
+            duration_minutes=50,
+            category=ActivityCategory.objects.get(key="client_individual"),
+            submit=True,
+        )
+        session = session_countersign(session=session, supervisor=supervisor)
     client.force_login(trainee.user)
     assert client.get("/").status_code == 200
 
+    # then both succeeded quickly; the publish failed, was logged, and the webhook stays due
+    assert time.monotonic() - started < 5
     session.refresh_from_db()
     assert (session.status, session.verified_by) == (SessionStatus.VERIFIED, supervisor)
-    assert time.monotonic() - started < 5
+    assert len(callbacks) >= 1
+    assert "webhooks: broker unavailable" in caplog.text
+    assert list(
+        WebhookDelivery.objects.filter(subscription=subscription).values_list("event", "status")
+    ) == [(WebhookEvent.SESSION_VERIFIED, "pending")]
 
 
 @pytest.mark.django_db

@@ -3,6 +3,7 @@
 REMINDERS_FAULT=no_claim  the claim ignores the status: what the ledger would be without it.
 REMINDERS_FAULT=hang_at:N the N-th send hangs after its claim (a marker file says so), so the
                           test can SIGKILL the worker at a known point mid-batch.
+Faults combine with commas: REMINDERS_FAULT=no_claim,hang_at:60.
 REMINDERS_SEND_DELAY=S    sleep S seconds per send, to give a test time to act mid-run.
 """
 
@@ -31,9 +32,9 @@ def _inject_faults(**_: Any) -> None:
     import reminders.services as services
     from reminders.models import Delivery, DeliveryStatus
 
-    fault = os.environ.get("REMINDERS_FAULT", "")
+    faults = set(filter(None, os.environ.get("REMINDERS_FAULT", "").split(",")))
     delay = float(os.environ.get("REMINDERS_SEND_DELAY", "0"))
-    if fault == "no_claim":
+    if "no_claim" in faults:
 
         def claim_without_condition(*, delivery_ids: list[int]) -> list[Delivery]:
             Delivery.objects.filter(pk__in=delivery_ids).update(
@@ -47,7 +48,7 @@ def _inject_faults(**_: Any) -> None:
 
     original_message = services.delivery_message
     calls = {"n": 0}
-    hang_at = int(fault.split(":")[1]) if fault.startswith("hang_at:") else 0
+    hang_at = next((int(f.split(":")[1]) for f in faults if f.startswith("hang_at:")), 0)
 
     def message(delivery: Delivery) -> Any:
         calls["n"] += 1

@@ -35,9 +35,7 @@ USER_FIELDS = ("email", "full_name", "time_zone", "is_active", "date_joined", "l
 
 
 def _rows(objects: Iterable[Model]) -> list[dict[str, Any]]:
-    return [
-        {"id": row["pk"], **row["fields"]} for row in serializers.serialize("python", objects)
-    ]
+    return [{"id": row["pk"], **row["fields"]} for row in serializers.serialize("python", objects)]
 
 
 def _safe_name(attestation: Attestation) -> str:
@@ -71,7 +69,9 @@ def trainee_data_export_dict(*, trainee: Trainee) -> dict[str, Any]:
             EnrollmentMilestone.objects.filter(enrollment__trainee=trainee).order_by("pk")
         ),
         "sessions": _rows(Session.objects.filter(trainee=trainee).order_by("date", "pk")),
-        "recurring_sessions": _rows(RecurringSession.objects.filter(trainee=trainee).order_by("pk")),
+        "recurring_sessions": _rows(
+            RecurringSession.objects.filter(trainee=trainee).order_by("pk")
+        ),
         "attestations": [
             {**row, "file_in_archive": _safe_name(a) if a.file else None}
             for row, a in zip(_rows(attestations), attestations, strict=True)

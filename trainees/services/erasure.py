@@ -72,9 +72,7 @@ def trainee_erase(*, trainee: Trainee) -> ErasureResult:
 
         attestations = list(Attestation.objects.filter(trainee=trainee).exclude(file=""))
         files = [(a.file.storage, a.file.name) for a in attestations]
-        Attestation.objects.filter(trainee=trainee).update(
-            file="", original_name=ERASED_FILE_NAME
-        )
+        Attestation.objects.filter(trainee=trainee).update(file="", original_name=ERASED_FILE_NAME)
 
         trainee.external_id = None
         trainee.save(update_fields=["external_id"])

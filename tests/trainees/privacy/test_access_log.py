@@ -41,9 +41,7 @@ def test_staff_trainee_detail_is_logged_with_one_insert(login_as, director, enro
 
 
 def test_a_forbidden_staff_view_logs_nothing(login_as, other_director, enrollment):
-    response = login_as(other_director).get(
-        f"/programs/riverside-mft/enrollments/{enrollment.pk}/"
-    )
+    response = login_as(other_director).get(f"/programs/riverside-mft/enrollments/{enrollment.pk}/")
 
     assert response.status_code == 404
     assert _entries() == []
@@ -91,9 +89,7 @@ def test_api_compliance_by_key_is_logged_with_the_key(api_client, api_key, enrol
     ]
 
 
-def test_api_compliance_read_by_the_trainee_is_not_logged(
-    api_client, personal_token, enrollment
-):
+def test_api_compliance_read_by_the_trainee_is_not_logged(api_client, personal_token, enrollment):
     response = api_client.get(
         f"/api/v1/enrollments/{enrollment.pk}/compliance/",
         HTTP_AUTHORIZATION=f"Bearer {personal_token.raw}",

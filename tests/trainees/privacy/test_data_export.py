@@ -131,7 +131,9 @@ def test_another_trainees_data_is_never_included(
 
 
 @pytest.mark.parametrize("persona", ["director", "supervisor", "other_director"])
-def test_staff_cannot_download_a_trainees_data(request, login_as, trainee, private_session, persona):
+def test_staff_cannot_download_a_trainees_data(
+    request, login_as, trainee, private_session, persona
+):
     response = login_as(request.getfixturevalue(persona)).post("/privacy/export/")
 
     assert response.status_code == 404

@@ -130,12 +130,23 @@ def test_erasure_scrubs_the_history_rows_too(trainee, history_of_trainee, frozen
 
     for field in ("notes", "provider_name"):
         assert set(historical.values_list(field, flat=True)) == {""}
-    texts = " ".join(str(row) for row in historical.values_list("notes", "provider_name", "client_code"))
-    for secret in (PRIVATE_NOTES, PRIVATE_PROVIDER, "first draft", "Dr First Name", "AB-12", "CD-34"):
+    texts = " ".join(
+        str(row) for row in historical.values_list("notes", "provider_name", "client_code")
+    )
+    for secret in (
+        PRIVATE_NOTES,
+        PRIVATE_PROVIDER,
+        "first draft",
+        "Dr First Name",
+        "AB-12",
+        "CD-34",
+    ):
         assert secret not in texts
 
 
-def test_erasure_touches_no_other_trainee(trainee, other_trainee, other_session, history_of_trainee):
+def test_erasure_touches_no_other_trainee(
+    trainee, other_trainee, other_session, history_of_trainee
+):
     call_command("erase_trainee", trainee=trainee.pk, confirm=True)
 
     other_session.refresh_from_db()
