@@ -18,6 +18,7 @@ from accounts.models import PersonalToken
 from trainees.models import (
     Attestation,
     Invitation,
+    LeaveOfAbsence,
     LoginAttempt,
     RecurringSession,
     Session,
@@ -69,6 +70,12 @@ def trainee_erase(*, trainee: Trainee) -> ErasureResult:
             notes="", provider_name="", client_code=aliases if aliases is not None else Value("")
         )
         RecurringSession.objects.filter(trainee=trainee).update(provider_name="")
+        # A leave's reason can be a health detail; its dates stay because pace depends on them.
+        leaves = LeaveOfAbsence.objects.filter(enrollment__trainee=trainee)
+        LeaveOfAbsence.history.model.objects.filter(
+            enrollment_id__in=list(leaves.values_list("enrollment_id", flat=True))
+        ).update(reason="")
+        leaves.update(reason="")
 
         attestations = list(Attestation.objects.filter(trainee=trainee).exclude(file=""))
         files = [(a.file.storage, a.file.name) for a in attestations]

@@ -172,3 +172,25 @@ def test_erasing_twice_is_harmless(trainee, enrollment, history_of_trainee, froz
     call_command("erase_trainee", trainee=trainee.pk, confirm=True)
 
     assert (_figures(enrollment), _kept(trainee)) == once
+
+
+def test_erasure_clears_leave_reasons_but_keeps_their_dates(trainee, enrollment, frozen_today):
+    from trainees.models import LeaveOfAbsence
+    from trainees.services.enrollments import enrollment_leave_add
+
+    enrollment_leave_add(
+        enrollment=enrollment,
+        start_date=date(2026, 3, 1),
+        end_date=date(2026, 3, 31),
+        reason="Surgery",
+    )
+
+    call_command("erase_trainee", trainee=trainee.pk, confirm=True)
+
+    leave = LeaveOfAbsence.objects.get(enrollment=enrollment)
+    assert (leave.start_date, leave.end_date, leave.reason) == (
+        date(2026, 3, 1),
+        date(2026, 3, 31),
+        "",
+    )
+    assert list(leave.history.values_list("reason", flat=True)) == [""]
