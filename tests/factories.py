@@ -27,7 +27,12 @@ from trainees.models import (
 SIMPLE_DEFINITION = {
     "format": 1,
     "institution": {"slug": "test-institute", "name": "Test Institute"},
-    "program": {"slug": "test-program", "name": "Test Program", "time_zone": "UTC", "week_start": "monday"},
+    "program": {
+        "slug": "test-program",
+        "name": "Test Program",
+        "time_zone": "UTC",
+        "week_start": "monday",
+    },
     "categories": [
         {"key": "client_individual", "private": False, "verification": "countersign"},
         {"key": "personal_therapy", "private": True, "verification": "self_report"},
@@ -143,8 +148,10 @@ class EnrollmentFactory(DjangoModelFactory):
     trainee = factory.SubFactory(TraineeFactory)
     program = factory.SubFactory(ProgramFactory)
     requirement_set = factory.LazyAttribute(
-        lambda o: RequirementSet.objects.filter(program=o.program).order_by("-version").first()
-        or RequirementSetFactory(program=o.program)
+        lambda o: (
+            RequirementSet.objects.filter(program=o.program).order_by("-version").first()
+            or RequirementSetFactory(program=o.program)
+        )
     )
     start_date = date(2026, 1, 5)
     expected_end_date = date(2027, 1, 3)

@@ -25,7 +25,11 @@ from api.v1.sessions import SessionCursor
 from programs.models import ActivityCategory
 from trainees.models import Attestation, Trainee
 from trainees.selectors.attestations import attestations_visible_to
-from trainees.services.attestations import NOT_ATTESTED_CATEGORY, attestation_upload
+from trainees.services.attestations import (
+    NOT_ATTESTED_CATEGORY,
+    SIGNATURES,
+    attestation_upload,
+)
 
 NOT_A_TRAINEE = "Only trainees upload attestations."
 
@@ -135,9 +139,10 @@ class AttestationDownload(APIView):
 
     @extend_schema(
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The file (PDF, PNG or JPEG) as an attachment."
+            (200, content_type): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file, as an attachment."
             )
+            for _, content_type, _ in SIGNATURES
         }
     )
     def get(self, request: Request, pk: int) -> FileResponse:

@@ -14,6 +14,7 @@ from datetime import date
 import pytest
 import schemathesis
 from django.core import signals
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
@@ -25,7 +26,10 @@ from schemathesis.checks import (
 )
 
 from accounts.services import personal_token_create
+from programs.models import ActivityCategory, ProgramCategory
 from tests.factories import CohortFactory, SessionFactory
+from trainees.services.attestations import attestation_upload
+from webhooks.services import subscription_create
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "10"))
 CALLERS = ("anonymous", "trainee", "supervisor", "director", "api_key")
@@ -55,15 +59,36 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_app
 
 
 @pytest.fixture
-def cast(program, enrollment, supervisor, director, api_key):
+def cast(program, enrollment, supervisor, director, api_key, settings, tmp_path):
     CohortFactory(program=program, slug="spring")
     session = SessionFactory(trainee=enrollment.trainee, date=date(2026, 6, 1), notes="Private")
+    settings.MEDIA_ROOT = tmp_path
+    attested = ActivityCategory.objects.get(key="supervision_individual")
+    ProgramCategory.objects.filter(program=program, category=attested).update(
+        verification="attestation"
+    )
+    attestation = attestation_upload(
+        trainee=enrollment.trainee,
+        actor=enrollment.trainee.user,
+        category=attested,
+        period_start=date(2026, 1, 5),
+        period_end=date(2026, 5, 31),
+        upload=SimpleUploadedFile("letter.pdf", b"%PDF-1.4\n"),
+        minutes=600,
+    )
+    subscription = subscription_create(
+        institution=program.institution,
+        url="https://hooks.example.org/in",
+        events=["session.verified"],
+    )
     return {
         "slug": program.slug,
         "version": enrollment.requirement_set.version,
         "enrollments": enrollment.pk,
         "sessions": session.pk,
         "trainees": enrollment.trainee_id,
+        "attestations": attestation.pk,
+        "webhooks": subscription.pk,
     }
 
 
