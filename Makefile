@@ -28,6 +28,8 @@ run: install
 	trap 'kill $$BEAT 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# Two processes by default (the suite is CPU-bound); PYTEST_ARGS adds or overrides options.
+PYTEST_ARGS ?= -n auto
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 

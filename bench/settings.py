@@ -2,6 +2,7 @@
 baseline. Never used outside `make bench`."""
 
 import os
+import warnings
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-0000000000000000000000000000")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/countersign_bench")
@@ -21,3 +22,6 @@ STORAGES = {
 # Load generation must measure the server, not the throttle.
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+
+# whitenoise warns that collectstatic has not run; the benchmark serves no static files.
+warnings.filterwarnings("ignore", message="No directory at")
