@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from accounts.models import User
+from accounts.models import ApiKey, PersonalToken, User
 
 
 @admin.register(User)
@@ -21,3 +21,27 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
     )
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Keys are created with `create_api_key` (the secret is shown once); here they are read and revoked."""
+
+    list_display = ("name", "institution", "prefix", "expires_at", "revoked_at", "last_used_at")
+    list_select_related = ("institution",)
+    exclude = ("digest",)
+    readonly_fields = ("institution", "name", "prefix", "scopes", "created_by", "last_used_at")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(PersonalToken)
+class PersonalTokenAdmin(admin.ModelAdmin):
+    list_display = ("name", "user", "prefix", "expires_at", "revoked_at", "last_used_at")
+    list_select_related = ("user",)
+    exclude = ("digest",)
+    readonly_fields = ("user", "name", "prefix", "last_used_at")
+
+    def has_add_permission(self, request):
+        return False

@@ -7,6 +7,7 @@ from programs.models import (
     Program,
     ProgramCategory,
     ProgramRole,
+    ProviderApproval,
     RequirementSet,
 )
 
@@ -60,3 +61,18 @@ class ProgramRoleAdmin(SimpleHistoryAdmin):
     list_select_related = ("user", "program")
     list_filter = ("role", "program")
     autocomplete_fields = ("user",)
+
+
+@admin.register(ProviderApproval)
+class ProviderApprovalAdmin(SimpleHistoryAdmin):
+    list_display = ("provider", "program", "kind", "starts_on", "ends_on")
+    list_select_related = ("provider", "program")
+    list_filter = ("program", "kind")
+    autocomplete_fields = ("provider",)
+
+
+@admin.register(ProgramCategory)
+class ProgramCategoryAdmin(admin.ModelAdmin):
+    list_display = ("program", "category", "private", "verification")
+    list_select_related = ("program", "category")
+    list_filter = ("program", "private", "verification")

@@ -2,11 +2,20 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from trainees.models import (
+    AccessLogEntry,
+    Attestation,
     Cohort,
     ComplianceSnapshot,
     Enrollment,
+    EnrollmentMilestone,
+    Invitation,
     LeaveOfAbsence,
+    LoginAttempt,
+    NotificationPreference,
+    RecurringOccurrence,
+    RecurringSession,
     RequirementStatus,
+    RequirementWaiver,
     Session,
     SupervisorAssignment,
     Trainee,
@@ -62,8 +71,13 @@ class SupervisorAssignmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(SimpleHistoryAdmin):
+class SessionAdmin(admin.ModelAdmin):
+    """Sessions for site staff, without the trainee's private details (notes, provider names,
+    client codes), which belong to the trainee alone; the history view is left out for the same
+    reason (its diffs would show them). Changes go through the services, not this form."""
+
     list_display = ("trainee", "date", "category", "duration_minutes", "status", "withdrawn_at")
+    exclude = ("notes", "provider_name", "client_code")
     list_select_related = ("trainee__user", "category")
     list_filter = ("status", "category")
     search_fields = ("trainee__user__email", "trainee__user__full_name")
@@ -72,6 +86,12 @@ class SessionAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # Logged hours are never hard-deleted; withdraw instead.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
         return False
 
 
@@ -88,3 +108,82 @@ class RequirementStatusAdmin(admin.ModelAdmin):
     list_display = ("enrollment", "key", "status", "credited", "required", "as_of")
     list_select_related = ("enrollment__trainee__user", "enrollment__program")
     list_filter = ("status", "key")
+
+
+@admin.register(EnrollmentMilestone)
+class EnrollmentMilestoneAdmin(SimpleHistoryAdmin):
+    list_display = ("enrollment", "key", "date")
+    list_select_related = ("enrollment__trainee__user", "enrollment__program")
+    raw_id_fields = ("enrollment",)
+
+
+@admin.register(RequirementWaiver)
+class RequirementWaiverAdmin(SimpleHistoryAdmin):
+    list_display = ("enrollment", "requirement_key", "minimum", "created_at", "revoked_at")
+    list_select_related = ("enrollment__trainee__user", "enrollment__program")
+    raw_id_fields = ("enrollment", "created_by", "revoked_by")
+
+
+@admin.register(AccessLogEntry)
+class AccessLogEntryAdmin(admin.ModelAdmin):
+    list_display = ("viewed_at", "viewer_name", "operation", "trainee")
+    list_select_related = ("trainee__user",)
+    readonly_fields = [f.name for f in AccessLogEntry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("email", "enrollment", "created_at", "expires_at", "accepted_at", "revoked_at")
+    list_select_related = ("enrollment__program",)
+    exclude = ("nonce_digest",)
+    raw_id_fields = ("enrollment", "created_by")
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "weekday", "hour", "time_zone")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
+
+
+@admin.register(RecurringSession)
+class RecurringSessionAdmin(admin.ModelAdmin):
+    """Recurring plans, without the private provider name."""
+
+    list_display = ("trainee", "category")
+    list_select_related = ("trainee__user", "category")
+    exclude = ("provider_name",)
+    raw_id_fields = ("trainee",)
+
+
+@admin.register(Attestation)
+class AttestationAdmin(admin.ModelAdmin):
+    """Attestation metadata only: the documents themselves are served to those allowed through
+    the permission-checked download, never from the admin."""
+
+    list_display = ("trainee", "category", "period_start", "period_end", "uploaded_at")
+    list_select_related = ("trainee__user", "category")
+    exclude = ("file", "original_name")
+    raw_id_fields = ("trainee",)
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(LoginAttempt)
+class LoginAttemptAdmin(admin.ModelAdmin):
+    list_display = ("attempted_at", "email", "ip_address")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(RecurringOccurrence)
+class RecurringOccurrenceAdmin(admin.ModelAdmin):
+    list_display = ("__str__",)
