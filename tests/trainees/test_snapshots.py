@@ -699,3 +699,28 @@ def test_refreshing_in_several_processes_gives_the_same_snapshots_as_one(frozen_
 
     # then
     assert dict(ComplianceSnapshot.objects.values_list("enrollment_id", "result")) == single
+
+
+def test_a_requirement_remembers_since_when_it_has_had_its_status(trainee, supervisor, enrollment):
+    import time_machine
+
+    from trainees.services.compliance import trainee_snapshots_refresh
+
+    # given a trainee with nothing credited: behind once the grace period is over
+    with time_machine.travel("2026-03-02 12:00:00+00:00", tick=False):
+        trainee_snapshots_refresh(trainee_id=trainee.pk)
+    row = RequirementStatus.objects.get(enrollment=enrollment, key="client_contact")
+    assert (row.status, row.status_since) == ("behind", date(2026, 3, 2))
+
+    # when the next refresh finds the same status, the date stays
+    with time_machine.travel("2026-03-09 12:00:00+00:00", tick=False):
+        trainee_snapshots_refresh(trainee_id=trainee.pk)
+    row = RequirementStatus.objects.get(enrollment=enrollment, key="client_contact")
+    assert (row.status, row.status_since) == ("behind", date(2026, 3, 2))
+
+    # and a change of status starts a new run
+    with time_machine.travel("2026-03-10 12:00:00+00:00", tick=False):
+        session = log(trainee, date=date(2026, 3, 9), duration_minutes=600, submit=True)
+        session_countersign(session=session, supervisor=supervisor)
+    row = RequirementStatus.objects.get(enrollment=enrollment, key="client_contact")
+    assert (row.status, row.status_since) == ("met", date(2026, 3, 10))

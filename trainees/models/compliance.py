@@ -53,6 +53,9 @@ class RequirementStatus(models.Model):
     expected_by_now = models.IntegerField()
     projected_completion = models.DateField(null=True, blank=True)
     as_of = models.DateField()
+    # The first as-of date of the current status run: "behind since 3 March" tells a director
+    # whether this is new or long-standing. Kept while the status stays the same.
+    status_since = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["enrollment", "id"]

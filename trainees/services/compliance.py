@@ -78,6 +78,19 @@ def _store(enrollments: list[Enrollment], results: dict[int, EnrollmentResult]) 
         update_fields=["requirement_set", "as_of", "status", "result", "computed_at"],
     )
     watch = requirement_statuses_watch(enrollments=enrollments)
+    previous = {
+        (enrollment_id, key): (status, since)
+        for enrollment_id, key, status, since in RequirementStatus.objects.filter(
+            enrollment__in=[e.pk for e in enrollments]
+        ).values_list("enrollment_id", "key", "status", "status_since")
+    }
+
+    def since(enrollment: Enrollment, key: str, status: str) -> date:
+        before = previous.get((enrollment.pk, key))
+        if before is not None and before[0] == status and before[1] is not None:
+            return before[1]
+        return results[enrollment.pk].as_of
+
     # Requirement keys change between versions, so rows are replaced rather than upserted.
     RequirementStatus.objects.filter(enrollment__in=[e.pk for e in enrollments]).delete()
     RequirementStatus.objects.bulk_create(
@@ -95,6 +108,7 @@ def _store(enrollments: list[Enrollment], results: dict[int, EnrollmentResult]) 
                 expected_by_now=r.expected_by_now,
                 projected_completion=r.projected_completion,
                 as_of=results[e.pk].as_of,
+                status_since=since(e, r.key, r.status),
             )
             for e in enrollments
             for r in results[e.pk].requirements

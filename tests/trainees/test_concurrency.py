@@ -1,0 +1,114 @@
+"""Two people acting on one session at the same moment: row locks make one of them win cleanly.
+
+Needs PostgreSQL (real row locks across connections); CI runs the suite there.
+"""
+
+import threading
+import time
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+
+from tests.factories import (
+    ProgramRoleFactory,
+    SessionFactory,
+    SupervisorAssignmentFactory,
+    UserFactory,
+)
+from trainees.models import Session
+from trainees.services import sessions as services
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _race(first, second):
+    """Run both at once; the first holds its locks a moment so the second must wait on them."""
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, object] = {}
+
+    def run(name, action):
+        try:
+            barrier.wait()
+            outcomes[name] = action()
+        except Exception as exc:
+            outcomes[name] = exc
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=run, args=("first", first)),
+        threading.Thread(target=run, args=("second", second)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes
+
+
+@pytest.fixture
+def submitted(trainee, supervisor, enrollment, frozen_today):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks across connections need PostgreSQL (CI runs this on PostgreSQL)")
+    second_supervisor = UserFactory(email="second.supervisor@example.org")
+    ProgramRoleFactory(program=enrollment.program, user=second_supervisor, role="supervisor")
+    SupervisorAssignmentFactory(
+        enrollment=enrollment, supervisor=second_supervisor, starts_on=enrollment.start_date
+    )
+    session = SessionFactory(trainee=trainee, status="submitted")
+    return session, supervisor, second_supervisor
+
+
+def _slow_refresh(monkeypatch):
+    """Hold the winner's transaction open a little, so the loser really waits on its locks."""
+    original = services.trainee_snapshots_refresh
+
+    def slow(**kwargs):
+        time.sleep(0.3)
+        return original(**kwargs)
+
+    monkeypatch.setattr(services, "trainee_snapshots_refresh", slow)
+
+
+def test_countersign_and_reject_at_once_leave_exactly_one_decision(submitted, monkeypatch):
+    session, supervisor, second = submitted
+    _slow_refresh(monkeypatch)
+
+    outcomes = _race(
+        lambda: services.session_countersign(session=session, supervisor=supervisor),
+        lambda: services.session_reject(session=session, supervisor=second, reason="Wrong date"),
+    )
+
+    failures = [o for o in outcomes.values() if isinstance(o, Exception)]
+    assert len(failures) == 1
+    assert isinstance(failures[0], ValidationError)
+    assert failures[0].messages == [services.NOT_AWAITING]
+    stored = Session.objects.get(pk=session.pk)
+    winner = next(o for o in outcomes.values() if isinstance(o, Session))
+    assert stored.status == winner.status
+    # One history row for the creation, one for the single decision that went through.
+    history = list(stored.history.order_by("history_id").values_list("status", flat=True))
+    assert history == ["submitted", winner.status]
+
+
+def test_a_withdrawal_racing_a_countersignature_is_never_lost(submitted, monkeypatch):
+    session, supervisor, _ = submitted
+    _slow_refresh(monkeypatch)
+
+    outcomes = _race(
+        lambda: services.session_countersign(session=session, supervisor=supervisor),
+        lambda: services.session_withdraw(
+            session=session, actor=session.trainee.user, reason="Logged twice"
+        ),
+    )
+
+    stored = Session.objects.get(pk=session.pk)
+    # Whichever went first, the withdrawal is kept: it either came after the countersignature or
+    # made the countersignature fail; never does a verification overwrite it.
+    assert stored.withdrawn_at is not None
+    if isinstance(outcomes["first"], Exception):
+        assert outcomes["first"].messages == [services.WITHDRAWN_SESSION]
+        assert stored.status == "submitted"
+    else:
+        assert stored.status == "verified"

@@ -1,0 +1,195 @@
+"""Program administration writes: cohorts, moving enrollments between versions, enrolling and
+inviting trainees singly or from a roster CSV."""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import User
+from accounts.services_invitations import IssuedInvitation, invitation_create
+from programs.definitions.errors import InputFileError, Problem
+from programs.models import Program, RequirementSet
+from trainees.models import Cohort, Enrollment
+from trainees.services.enrollments import (
+    enrollment_create,
+    enrollment_move_requirement_set,
+    trainee_get_or_create,
+)
+
+COHORT_SLUG_TAKEN = "This program already has a cohort with this slug."
+ROSTER_COLUMNS = ("email", "full_name", "external_id", "cohort", "start_date", "expected_end_date")
+ROSTER_SOURCE = "roster.csv"
+ROSTER_BAD_HEADER = "the first line must be: " + ",".join(ROSTER_COLUMNS)
+ROSTER_EMPTY = "the file has no trainees"
+ROSTER_REQUIRED = "required"
+ROSTER_BAD_DATE = "not a date (use YYYY-MM-DD)"
+ROSTER_UNKNOWN_COHORT = "no cohort with this slug in the program"
+ROSTER_DUPLICATE_EMAIL = "this e-mail appears on an earlier line"
+
+
+def cohort_create(*, program: Program, slug: str, name: str, starts_on: date | None) -> Cohort:
+    """Create a cohort of the program. Raises ValidationError when the slug is taken."""
+    if Cohort.objects.filter(program=program, slug=slug).exists():
+        raise ValidationError({"slug": [COHORT_SLUG_TAKEN]})
+    cohort = Cohort(program=program, slug=slug, name=name, starts_on=starts_on)
+    cohort.full_clean()
+    cohort.save()
+    return cohort
+
+
+def enrollments_move_to_version(
+    *, program: Program, requirement_set: RequirementSet, cohort: Cohort | None = None
+) -> int:
+    """Move every open enrollment of the program (or of one cohort) that is on an older version
+    to `requirement_set`, all or none; each move is recorded in the enrollment's history.
+    Returns how many moved."""
+    candidates = Enrollment.objects.filter(
+        program=program,
+        status__in=Enrollment.OPEN_STATUSES,
+        requirement_set__version__lt=requirement_set.version,
+    ).order_by("pk")
+    if cohort is not None:
+        candidates = candidates.filter(cohort=cohort)
+    moved = 0
+    with transaction.atomic():
+        for enrollment in candidates:
+            enrollment_move_requirement_set(enrollment=enrollment, requirement_set=requirement_set)
+            moved += 1
+    return moved
+
+
+def trainee_enroll_and_invite(
+    *,
+    program: Program,
+    email: str,
+    full_name: str,
+    external_id: str | None,
+    cohort: Cohort | None,
+    start_date: date,
+    expected_end_date: date,
+    created_by: User,
+) -> IssuedInvitation:
+    """Enroll a trainee (created if new) and issue an invitation. Not idempotent: each call is
+    a new link. Raises ValidationError, with nothing written."""
+    with transaction.atomic():
+        trainee = trainee_get_or_create(email=email, full_name=full_name, external_id=external_id)
+        enrollment = enrollment_create(
+            trainee=trainee,
+            program=program,
+            cohort=cohort,
+            start_date=start_date,
+            expected_end_date=expected_end_date,
+        )
+        return invitation_create(enrollment=enrollment, email=email, created_by=created_by)
+
+
+@dataclass(frozen=True, slots=True)
+class RosterRow:
+    line: int
+    email: str
+    full_name: str
+    external_id: str | None
+    cohort: Cohort | None
+    start_date: date
+    expected_end_date: date
+
+
+def roster_parse(*, program: Program, text: str) -> list[RosterRow]:
+    """Read a roster CSV. Raises InputFileError listing every problem with its line."""
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header is None or tuple(h.strip() for h in header) != ROSTER_COLUMNS:
+        raise InputFileError([Problem(ROSTER_SOURCE, 1, "", ROSTER_BAD_HEADER)])
+    cohorts = {c.slug: c for c in Cohort.objects.filter(program=program)}
+    problems: list[Problem] = []
+    rows: list[RosterRow] = []
+    seen: set[str] = set()
+    for values in reader:
+        line = reader.line_num
+        if not any(v.strip() for v in values):
+            continue
+        cells = dict(zip(ROSTER_COLUMNS, (v.strip() for v in values), strict=False))
+        found: list[Problem] = []
+        email = cells.get("email", "").lower()
+        if not email:
+            found.append(Problem(ROSTER_SOURCE, line, "email", ROSTER_REQUIRED))
+        elif email in seen:
+            found.append(Problem(ROSTER_SOURCE, line, "email", ROSTER_DUPLICATE_EMAIL))
+        seen.add(email)
+        dates: dict[str, date] = {}
+        for field in ("start_date", "expected_end_date"):
+            value = cells.get(field, "")
+            if not value:
+                found.append(Problem(ROSTER_SOURCE, line, field, ROSTER_REQUIRED))
+                continue
+            try:
+                dates[field] = date.fromisoformat(value)
+            except ValueError:
+                found.append(Problem(ROSTER_SOURCE, line, field, ROSTER_BAD_DATE))
+        cohort_slug = cells.get("cohort", "")
+        if cohort_slug and cohort_slug not in cohorts:
+            found.append(Problem(ROSTER_SOURCE, line, "cohort", ROSTER_UNKNOWN_COHORT))
+        problems.extend(found)
+        if not found:
+            rows.append(
+                RosterRow(
+                    line=line,
+                    email=email,
+                    full_name=cells.get("full_name", ""),
+                    external_id=cells.get("external_id") or None,
+                    cohort=cohorts.get(cohort_slug) if cohort_slug else None,
+                    start_date=dates["start_date"],
+                    expected_end_date=dates["expected_end_date"],
+                )
+            )
+    if problems:
+        raise InputFileError(problems)
+    if not rows:
+        raise InputFileError([Problem(ROSTER_SOURCE, None, "", ROSTER_EMPTY)])
+    return rows
+
+
+def roster_import(
+    *, program: Program, rows: list[RosterRow], created_by: User
+) -> list[IssuedInvitation]:
+    """Enroll and invite every row, all or none. Raises InputFileError with each failing row's
+    line and field; then nothing is written."""
+    problems: list[Problem] = []
+    issued: list[IssuedInvitation] = []
+    with transaction.atomic():
+        for row in rows:
+            try:
+                # A savepoint per row: one failing row must not abort the others' checks.
+                with transaction.atomic():
+                    issued.append(
+                        trainee_enroll_and_invite(
+                            program=program,
+                            email=row.email,
+                            full_name=row.full_name,
+                            external_id=row.external_id,
+                            cohort=row.cohort,
+                            start_date=row.start_date,
+                            expected_end_date=row.expected_end_date,
+                            created_by=created_by,
+                        )
+                    )
+            except ValidationError as error:
+                problems.extend(_row_problems(row.line, error))
+        if problems:
+            # Raising inside the outer block rolls back the rows that did succeed.
+            raise InputFileError(problems)
+    return issued
+
+
+def _row_problems(line: int, error: ValidationError) -> list[Problem]:
+    if hasattr(error, "error_dict"):
+        return [
+            Problem(ROSTER_SOURCE, line, "" if field == "__all__" else field, message)
+            for field, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return [Problem(ROSTER_SOURCE, line, "", message) for message in error.messages]
