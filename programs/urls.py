@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programs.views import exports, home, overview, trainee
+from programs.views import admin_pages, exports, home, overview, trainee
 
 app_name = "programs"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("<slug:slug>/exports/compliance.csv", exports.export_csv, name="export_csv"),
     path("<slug:slug>/exports/compliance.xlsx", exports.export_xlsx, name="export_xlsx"),
     path("<slug:slug>/exports/report.pdf", exports.export_pdf, name="export_pdf"),
+    path("<slug:slug>/program-file/", admin_pages.program_file, name="program_file"),
+    path("<slug:slug>/program-file/move/", admin_pages.enrollments_move, name="enrollments_move"),
+    path("<slug:slug>/cohorts/", admin_pages.cohorts, name="cohorts"),
+    path("<slug:slug>/enroll/", admin_pages.enroll_invite, name="enroll"),
+    path("<slug:slug>/enroll/roster/", admin_pages.roster_upload, name="roster_upload"),
     path("<slug:slug>/enrollments/<int:enrollment_id>/", trainee.trainee_detail, name="trainee"),
     path(
         "<slug:slug>/enrollments/<int:enrollment_id>/leaves/",

@@ -122,8 +122,9 @@ def enrollments_move(request: HttpRequest, user: User, program: Program) -> Http
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(
-                request, f"Moved {moved} enrollment{'s' if moved != 1 else ''} to version "
-                f"{target.version}; compliance recomputed."
+                request,
+                f"Moved {moved} enrollment{'s' if moved != 1 else ''} to version "
+                f"{target.version}; compliance recomputed.",
             )
     return redirect(reverse("programs:program_file", args=[program.slug]))
 

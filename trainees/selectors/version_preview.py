@@ -49,9 +49,7 @@ def requirements_diff(
             )
         )
         if fields:
-            changes.append(
-                RequirementChange(key, requirement.get("name", key), "changed", fields)
-            )
+            changes.append(RequirementChange(key, requirement.get("name", key), "changed", fields))
     for key, requirement in old_by_key.items():
         if key not in new_by_key:
             changes.append(RequirementChange(key, requirement.get("name", key), "removed"))

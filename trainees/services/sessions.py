@@ -152,10 +152,24 @@ def session_log(
             session.status = SessionStatus.SUBMITTED
             session.submitted_at = timezone.now()
         _validate(session, trainee)
-        session._change_reason = "logged"  # type: ignore[attr-defined]
-        session.save()
-        trainee_snapshots_refresh(trainee_id=trainee.pk)
+        _save(session, "logged")
     return session
+
+
+def _save(session: Session, reason: str) -> None:
+    """Save with the reason recorded in the session's history, then bring every snapshot of the
+    trainee up to date in the same transaction."""
+    session._change_reason = reason[:100]  # type: ignore[attr-defined]
+    session.save()
+    trainee_snapshots_refresh(trainee_id=session.trainee_id)
+
+
+def _own_locked(session: Session, actor: User) -> Session:
+    """The session locked for a change by its trainee; anyone else is refused."""
+    current = _locked(session)
+    if actor.pk != current.trainee.user_id:
+        raise PermissionDenied(NOT_YOUR_SESSION)
+    return current
 
 
 def _locked(session: Session) -> Session:
@@ -169,9 +183,7 @@ def session_update(*, session: Session, actor: User, **changes: Any) -> Session:
     if unknown:
         raise ValidationError(f"These fields cannot be edited: {', '.join(sorted(unknown))}.")
     with transaction.atomic():
-        current = _locked(session)
-        if actor.pk != current.trainee.user_id:
-            raise PermissionDenied(NOT_YOUR_SESSION)
+        current = _own_locked(session, actor)
         if current.is_withdrawn:
             raise ValidationError(WITHDRAWN_SESSION)
         if current.status not in (SessionStatus.DRAFT, SessionStatus.REJECTED):
@@ -180,18 +192,14 @@ def session_update(*, session: Session, actor: User, **changes: Any) -> Session:
             setattr(current, field, value)
         current.status = SessionStatus.DRAFT
         _validate(current, current.trainee)
-        current._change_reason = "edited"  # type: ignore[attr-defined]
-        current.save()
-        trainee_snapshots_refresh(trainee_id=current.trainee_id)
+        _save(current, "edited")
     return current
 
 
 def session_submit(*, session: Session, actor: User) -> Session:
     """Send a draft (or corrected rejected) session for countersigning."""
     with transaction.atomic():
-        current = _locked(session)
-        if actor.pk != current.trainee.user_id:
-            raise PermissionDenied(NOT_YOUR_SESSION)
+        current = _own_locked(session, actor)
         if current.is_withdrawn:
             raise ValidationError(WITHDRAWN_SESSION)
         if current.status not in (SessionStatus.DRAFT, SessionStatus.REJECTED):
@@ -200,9 +208,7 @@ def session_submit(*, session: Session, actor: User) -> Session:
         current.status = SessionStatus.SUBMITTED
         current.submitted_at = timezone.now()
         current.rejection_reason = ""
-        current._change_reason = "submitted"  # type: ignore[attr-defined]
-        current.save()
-        trainee_snapshots_refresh(trainee_id=current.trainee_id)
+        _save(current, "submitted")
     return current
 
 
@@ -236,9 +242,7 @@ def session_countersign(*, session: Session, supervisor: User) -> Session:
         current.status = SessionStatus.VERIFIED
         current.verified_by = supervisor
         current.verified_at = timezone.now()
-        current._change_reason = "countersigned"  # type: ignore[attr-defined]
-        current.save()
-        trainee_snapshots_refresh(trainee_id=current.trainee_id)
+        _save(current, "countersigned")
         sessions_verified_emit(sessions=[current])
     return current
 
@@ -255,39 +259,29 @@ def session_reject(*, session: Session, supervisor: User, reason: str) -> Sessio
             raise ValidationError(NOT_AWAITING)
         current.status = SessionStatus.REJECTED
         current.rejection_reason = reason.strip()
-        current._change_reason = f"rejected: {reason.strip()}"[:100]  # type: ignore[attr-defined]
-        current.save()
-        trainee_snapshots_refresh(trainee_id=current.trainee_id)
+        _save(current, f"rejected: {reason.strip()}")
     return current
 
 
 def session_withdraw(*, session: Session, actor: User, reason: str = "") -> Session:
     """Withdraw a session: kept, excluded from every computation, restorable."""
     with transaction.atomic():
-        current = _locked(session)
-        if actor.pk != current.trainee.user_id:
-            raise PermissionDenied(NOT_YOUR_SESSION)
+        current = _own_locked(session, actor)
         if current.is_withdrawn:
             raise ValidationError(ALREADY_WITHDRAWN)
         current.withdrawn_at = timezone.now()
         current.withdrawal_reason = reason.strip()[:255]
-        current._change_reason = "withdrawn"  # type: ignore[attr-defined]
-        current.save()
-        trainee_snapshots_refresh(trainee_id=current.trainee_id)
+        _save(current, "withdrawn")
     return current
 
 
 def session_restore(*, session: Session, actor: User) -> Session:
     """Undo a withdrawal; the session returns with the status it had."""
     with transaction.atomic():
-        current = _locked(session)
-        if actor.pk != current.trainee.user_id:
-            raise PermissionDenied(NOT_YOUR_SESSION)
+        current = _own_locked(session, actor)
         if not current.is_withdrawn:
             raise ValidationError(NOT_WITHDRAWN)
         current.withdrawn_at = None
         current.withdrawal_reason = ""
-        current._change_reason = "restored"  # type: ignore[attr-defined]
-        current.save()
-        trainee_snapshots_refresh(trainee_id=current.trainee_id)
+        _save(current, "restored")
     return current
