@@ -24,6 +24,7 @@ from trainees.models import (
 )
 from trainees.selectors.access import private_category_ids, sessions_visible_to
 from trainees.selectors.compliance import enrollment_compliance, enrollment_window_end
+from trainees.selectors.pace_chart import PaceChart, pace_chart
 
 SESSION_LIMIT = 200
 STAFF_EXCLUSION_REASONS = {
@@ -51,6 +52,7 @@ class StaffLine:
 class StaffRequirement:
     result: RequirementResult
     lines: tuple[StaffLine, ...]
+    chart: PaceChart | None = None
 
     @property
     def behind_by(self) -> int:
@@ -136,11 +138,24 @@ def staff_enrollment_detail(
     private_keys = set(
         ActivityCategory.objects.filter(pk__in=private_ids).values_list("key", flat=True)
     )
+    window = (enrollment.start_date, enrollment_window_end(enrollment))
+    leaves = tuple(LeaveOfAbsence.objects.filter(enrollment=enrollment).order_by("start_date"))
+    leave_spans = tuple((leave.start_date, leave.end_date) for leave in leaves)
     requirements = tuple(
-        StaffRequirement(result=r, lines=_lines(r, categories, private_keys))
+        StaffRequirement(
+            result=r,
+            lines=_lines(r, categories, private_keys),
+            chart=pace_chart(
+                r,
+                start=window[0],
+                end=window[1],
+                as_of=result.as_of,
+                leaves=leave_spans,
+                private_categories=private_keys,
+            ),
+        )
         for r in result.requirements
     )
-    window = (enrollment.start_date, enrollment_window_end(enrollment))
     sessions = (
         sessions_visible_to(viewer)
         .filter(trainee_id=enrollment.trainee_id, date__range=window)
@@ -177,7 +192,7 @@ def staff_enrollment_detail(
         enrollment=enrollment,
         result=result,
         requirements=requirements,
-        leaves=tuple(LeaveOfAbsence.objects.filter(enrollment=enrollment).order_by("start_date")),
+        leaves=leaves,
         assignments=tuple(
             SupervisorAssignment.objects.filter(enrollment=enrollment)
             .select_related("supervisor")

@@ -6,7 +6,6 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-
 from programs.models import RequirementSet
 from tests.factories import CohortFactory, RequirementSetFactory
 from trainees.models import Cohort, Enrollment, Invitation
