@@ -71,7 +71,9 @@ def pace_chart(
         week_end += timedelta(days=7)
     if not points:
         return None
-    top = max(result.required, max(p.credited for p in points), 1)
+    # Scaled to the period shown, not the whole requirement: early on, 11 h of 300 h would be a
+    # flat line on the floor of the chart.
+    top = max(max(p.credited for p in points), max(p.expected for p in points), 1)
     span = max(len(points) - 1, 1)
 
     def path(values: list[int]) -> str:

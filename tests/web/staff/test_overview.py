@@ -61,7 +61,7 @@ def test_director_sees_behind_first_with_how_far_behind(login_as, director, cast
         "Oli Othertrainee": {"therapy_sessions": 1},
         "Tess Trainee": {"client_contact": 267, "therapy_sessions": 1},
     }
-    assert "Client contact: 4 h 27 min (behind)" in page.content.decode()
+    assert "Client contact: 4 h 27 min (behind since 15 Jun 2026)" in page.content.decode()
 
 
 def test_matrix_has_a_cell_per_requirement(login_as, director, cast):
