@@ -101,7 +101,10 @@ def test_director_finds_a_behind_trainee_records_a_leave_and_sees_the_status_cha
     assert "Behind" in page.locator("#overall-status").inner_text()
     requirement = page.locator('[data-requirement="client_contact"]')
     requirement.locator("details.explain > summary").click()
-    assert "Not counted: waiting for verification" in requirement.locator("details.explain table").inner_text()
+    assert (
+        "Not counted: waiting for verification"
+        in requirement.locator("details.explain table").inner_text()
+    )
 
     leave = page.get_by_role("form", name="Record a leave")
     leave.get_by_label("First day").fill(enrollment.start_date.isoformat())
