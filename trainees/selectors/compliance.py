@@ -1,11 +1,9 @@
 """Reads for compliance: turning database rows into engine facts, and computing on demand."""
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,7 +19,7 @@ from programs.engine import (
     evaluate,
     parse_requirement_set,
 )
-from programs.models import ActivityCategory, Program, ProviderApproval, RequirementSet
+from programs.models import Program, ProviderApproval, RequirementSet
 from trainees.models import (
     Enrollment,
     EnrollmentMilestone,
@@ -57,20 +55,22 @@ def enrollment_window_end(enrollment: Enrollment) -> date:
     return enrollment.ended_on or enrollment.expected_end_date
 
 
-@lru_cache(maxsize=256)
-def _rules_for(requirement_set_id: int, checksum: str, definition_json: str) -> RequirementSetRules:
-    return parse_requirement_set(json.loads(definition_json))
+# Parsed rules per (version id, checksum). Versions are immutable and the checksum changes with
+# any edit, so the definition itself need not be part of the key (serialising it on every call
+# would cost more than the lookup saves). Bounded: a process sees a handful of versions.
+_RULES_CACHE: dict[tuple[int, str], RequirementSetRules] = {}
+_RULES_CACHE_LIMIT = 256
 
 
 def requirement_set_rules(requirement_set: RequirementSet) -> RequirementSetRules:
     """Parsed rules, cached per version: versions are immutable, the checksum guards the cache."""
-    return _rules_for(
-        requirement_set.pk, requirement_set.checksum, json.dumps(requirement_set.definition)
-    )
-
-
-def category_keys() -> dict[int, str]:
-    return dict(ActivityCategory.objects.values_list("id", "key"))
+    key = (requirement_set.pk, requirement_set.checksum)
+    rules = _RULES_CACHE.get(key)
+    if rules is None:
+        if len(_RULES_CACHE) >= _RULES_CACHE_LIMIT:
+            _RULES_CACHE.clear()
+        rules = _RULES_CACHE[key] = parse_requirement_set(requirement_set.definition)
+    return rules
 
 
 def _session_fact(row: Sequence[Any], clients: dict[str, int]) -> SessionFact:
