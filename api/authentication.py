@@ -14,12 +14,15 @@ from accounts.services import API_KEY_PREFIX, PERSONAL_TOKEN_PREFIX, digests_mat
 INVALID_CREDENTIAL = "Invalid, expired or revoked credential."
 
 
-def _touch(model: type[ApiKey] | type[PersonalToken], pk: int) -> None:
-    # At most one write a minute per credential: last-used is for humans, not an audit trail.
+def _touch(credential: ApiKey | PersonalToken) -> None:
+    # At most one write a minute per credential: last-used is for humans, not an audit trail. The
+    # row is already loaded, so a recent use costs no query at all.
     now = timezone.now()
-    model.objects.filter(pk=pk).exclude(last_used_at__gt=now - timedelta(minutes=1)).update(
-        last_used_at=now
-    )
+    if credential.last_used_at is not None and credential.last_used_at > now - timedelta(minutes=1):
+        return
+    type(credential).objects.filter(pk=credential.pk).exclude(
+        last_used_at__gt=now - timedelta(minutes=1)
+    ).update(last_used_at=now)
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
@@ -36,7 +39,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         key = ApiKey.objects.select_related("institution").filter(prefix=parsed[1]).first()
         if key is None or not digests_match(raw, key.digest) or not key.is_usable(timezone.now()):
             raise exceptions.AuthenticationFailed(INVALID_CREDENTIAL)
-        _touch(ApiKey, key.pk)
+        _touch(key)
         return key, key
 
     def authenticate_header(self, request: Request) -> str:
@@ -62,7 +65,7 @@ class PersonalTokenAuthentication(authentication.BaseAuthentication):
             or not token.user.is_active
         ):
             raise exceptions.AuthenticationFailed(INVALID_CREDENTIAL)
-        _touch(PersonalToken, token.pk)
+        _touch(token)
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

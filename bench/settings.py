@@ -13,8 +13,14 @@ DEBUG = False
 ROOT_URLCONF = "bench.urls"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CELERY_BROKER_URL = "memory://"
-CELERY_TASK_ALWAYS_EAGER = True
+# In-process measurements run tasks eagerly. The load test (5) serves under gunicorn with a real
+# broker and worker, as production does: logging a session enqueues the snapshot refresh.
+if os.environ.get("BENCH_BROKER_URL"):
+    CELERY_BROKER_URL = os.environ["BENCH_BROKER_URL"]
+    CELERY_TASK_ALWAYS_EAGER = False
+else:
+    CELERY_BROKER_URL = "memory://"
+    CELERY_TASK_ALWAYS_EAGER = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

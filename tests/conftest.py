@@ -172,6 +172,15 @@ def personal_token(trainee):
 
 
 @pytest.fixture(autouse=True)
+def _broker_presumed_up(monkeypatch):
+    """Publishing a snapshot refresh backs off for a while after the broker refused one; that
+    state is per process, so one test's dead broker must not silence the next test's publish."""
+    from trainees.services import compliance
+
+    monkeypatch.setattr(compliance, "_broker_down_until", 0.0)
+
+
+@pytest.fixture(autouse=True)
 def _builtin_vocabulary(request):
     """Transactional tests end by flushing every table, including the category vocabulary that a
     data migration created; make sure it is there for every test that uses the database."""

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from trainees.models import (
@@ -8,6 +9,8 @@ from trainees.models import (
     ComplianceSnapshot,
     Enrollment,
     EnrollmentMilestone,
+    ExternalConfirmationItem,
+    ExternalConfirmationRequest,
     Invitation,
     LeaveOfAbsence,
     LoginAttempt,
@@ -17,8 +20,10 @@ from trainees.models import (
     RequirementStatus,
     RequirementWaiver,
     Session,
+    SnapshotRefreshRequest,
     SupervisorAssignment,
     Trainee,
+    WeeklyStatus,
 )
 
 
@@ -110,6 +115,28 @@ class RequirementStatusAdmin(admin.ModelAdmin):
     list_filter = ("status", "key")
 
 
+@admin.register(SnapshotRefreshRequest)
+class SnapshotRefreshRequestAdmin(admin.ModelAdmin):
+    """Read-only: a row here means a worker has yet to recompute that trainee's snapshots."""
+
+    list_display = ("trainee", "requested_at")
+    list_select_related = ("trainee__user",)
+    readonly_fields = ("trainee", "requested_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(WeeklyStatus)
+class WeeklyStatusAdmin(admin.ModelAdmin):
+    list_display = ("enrollment", "week_start", "status", "as_of", "recorded_at")
+    list_select_related = ("enrollment__trainee__user", "enrollment__program")
+    list_filter = ("status", "week_start")
+    # Derived from snapshots and the engine (record_weekly_statuses); edited by hand it would
+    # no longer be what the trend chart says it is.
+    readonly_fields = ("enrollment", "week_start", "status", "as_of", "recorded_at")
+
+
 @admin.register(EnrollmentMilestone)
 class EnrollmentMilestoneAdmin(SimpleHistoryAdmin):
     list_display = ("enrollment", "key", "date")
@@ -143,6 +170,50 @@ class InvitationAdmin(admin.ModelAdmin):
     list_select_related = ("enrollment__program",)
     exclude = ("nonce_digest",)
     raw_id_fields = ("enrollment", "created_by")
+
+
+class ExternalConfirmationItemInline(admin.TabularInline):
+    model = ExternalConfirmationItem
+    raw_id_fields = ("session",)
+    extra = 0
+    can_delete = False
+
+
+@admin.register(ExternalConfirmationRequest)
+class ExternalConfirmationRequestAdmin(admin.ModelAdmin):
+    """Read-only: answers come only through the link. The confirmer of a private category is
+    the trainee's therapist; the list shows no names or addresses for that reason."""
+
+    list_display = ("pk", "trainee", "category", "created_at", "expires_at", "used_at", "outcome")
+    list_select_related = ("trainee__user", "category")
+    list_filter = ("outcome",)
+    exclude = ("token_digest",)
+    raw_id_fields = ("trainee",)
+    inlines = (ExternalConfirmationItemInline,)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ExternalConfirmationItem)
+class ExternalConfirmationItemAdmin(admin.ModelAdmin):
+    list_display = ("request", "session")
+    raw_id_fields = ("request", "session")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(NotificationPreference)

@@ -48,7 +48,7 @@ class SessionFilter(filters.FilterSet):
 
 def _visible(request: Request) -> QuerySet[Session]:
     return sessions_visible_to(principal_of(request)).select_related(
-        "trainee", "category", "provider", "verified_by"
+        "trainee", "category", "provider", "verified_by", "external_confirmation"
     )
 
 
@@ -114,9 +114,8 @@ class SessionListCreate(generics.ListAPIView[Session]):
         data = dict(body.validated_data)
         data["provider"] = _provider(trainee, data.pop("provider"))
         session = services.session_log(trainee=trainee, actor=person_of(request), **data)
-        response = _out(
-            _visible(request).get(pk=session.pk), request, status_code=status.HTTP_201_CREATED
-        )
+        # The trainee's own new session, with its related rows in hand: no need to read it back.
+        response = _out(session, request, status_code=status.HTTP_201_CREATED)
         response["Location"] = f"/api/v1/sessions/{session.pk}/"
         return response
 

@@ -27,6 +27,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "programs",
     "trainees",
@@ -43,6 +46,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # After OTPMiddleware: ends unverified sessions of users with a device, sends managers whose
+    # program requires two-factor sign-in to set it up (accounts/middleware.py).
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -102,6 +109,10 @@ STORAGES = {
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "trainees:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Two-factor sign-in (django-otp): the name shown in authenticator apps; device secrets are
+# hidden in the Django admin.
+OTP_TOTP_ISSUER = "Countersign"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Uploaded files (attestations) are private: stored outside the web root, never served by URL.
 MEDIA_ROOT = Path(env_str("COUNTERSIGN_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
@@ -171,6 +182,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "trainees.tasks.snapshots_refresh_all",
         "schedule": crontab(hour=2, minute=15),
     },
+    # The cohort trend's weekly status rows. Daily rather than weekly: each run upserts the
+    # current week, so the week's row ends as of its last day (matching the backfill, which
+    # computes as of Sunday) instead of its first, and a missed night costs nothing. An hour
+    # after the refresh, so it copies fresh snapshots.
+    "weekly-statuses-record": {
+        "task": "trainees.tasks.weekly_statuses_record",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    # Snapshots whose refresh task was lost (Redis down, worker killed) after a session change.
+    "snapshots-pending-sweep": {
+        "task": "trainees.tasks.snapshots_pending_sweep",
+        "schedule": crontab(minute="*"),
+    },
     # Reminders: record what is due and enqueue it; the sweep re-enqueues what never went out.
     "reminders-due-pass": {
         "task": "reminders.tasks.reminders_due_pass",
@@ -195,6 +219,9 @@ REMINDERS_MAX_ATTEMPTS = env_int("REMINDERS_MAX_ATTEMPTS", 5)
 REMINDERS_CLAIM_LEASE_SECONDS = env_int("REMINDERS_CLAIM_LEASE_SECONDS", 600)
 REMINDERS_DEFAULT_WEEKDAY = 4  # Friday, when a person never chose
 REMINDERS_DEFAULT_HOUR = 16
+
+# Days a "confirm by e-mail" link works (trainees.services.external_confirmation).
+EXTERNAL_CONFIRMATION_DAYS = env_int("EXTERNAL_CONFIRMATION_DAYS", 14)
 
 LOGGING = {
     "version": 1,

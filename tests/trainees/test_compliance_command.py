@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from programs.models import ActivityCategory
+from tests.snapshots import settle_snapshots
 from trainees.models import ComplianceSnapshot
 from trainees.services.sessions import session_countersign, session_log
 
@@ -62,6 +63,7 @@ def scenario(trainee, other_trainee, supervisor, enrollment):
         )
         for day in THERAPY_DAYS
     ]
+    settle_snapshots()
     other_enrollment = other_trainee.enrollments.get()
     # Personas are created in this order, so the table lists Tess first.
     assert enrollment.pk < other_enrollment.pk

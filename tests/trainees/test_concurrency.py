@@ -62,13 +62,13 @@ def submitted(trainee, supervisor, enrollment, frozen_today):
 
 def _slow_refresh(monkeypatch):
     """Hold the winner's transaction open a little, so the loser really waits on its locks."""
-    original = services.trainee_snapshots_refresh
+    original = services.trainee_snapshots_mark_stale
 
     def slow(**kwargs):
         time.sleep(0.3)
         return original(**kwargs)
 
-    monkeypatch.setattr(services, "trainee_snapshots_refresh", slow)
+    monkeypatch.setattr(services, "trainee_snapshots_mark_stale", slow)
 
 
 def test_countersign_and_reject_at_once_leave_exactly_one_decision(submitted, monkeypatch):

@@ -28,6 +28,7 @@ from tests.factories import (
     SessionFactory,
     TraineeFactory,
 )
+from tests.snapshots import settle_snapshots
 from trainees.models import ComplianceSnapshot, Enrollment, LeaveOfAbsence, RequirementStatus
 from trainees.selectors.compliance import enrollment_compliance
 from trainees.services.compliance import compact_result
@@ -123,7 +124,9 @@ def log(trainee, **overrides):
 
 
 def stored_credited(enrollment: Enrollment) -> dict[str, int]:
-    """Credited per requirement, read from the snapshot and checked against its status rows."""
+    """Credited per requirement, read from the snapshot and checked against its status rows,
+    once the worker has run."""
+    settle_snapshots()
     snapshot = ComplianceSnapshot.objects.get(enrollment=enrollment)
     from_result = {r["key"]: r["credited"] for r in snapshot.result["requirements"]}
     from_rows = dict(
@@ -134,6 +137,7 @@ def stored_credited(enrollment: Enrollment) -> dict[str, int]:
 
 
 def assert_snapshot_is_fresh(enrollment: Enrollment) -> None:
+    settle_snapshots()
     enrollment = Enrollment.objects.select_related("program", "requirement_set").get(
         pk=enrollment.pk
     )
@@ -722,5 +726,6 @@ def test_a_requirement_remembers_since_when_it_has_had_its_status(trainee, super
     with time_machine.travel("2026-03-10 12:00:00+00:00", tick=False):
         session = log(trainee, date=date(2026, 3, 9), duration_minutes=600, submit=True)
         session_countersign(session=session, supervisor=supervisor)
+        settle_snapshots()
     row = RequirementStatus.objects.get(enrollment=enrollment, key="client_contact")
     assert (row.status, row.status_since) == ("met", date(2026, 3, 10))

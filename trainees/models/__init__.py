@@ -1,6 +1,10 @@
 from trainees.models.access_log import AccessLogEntry
 from trainees.models.attestation import Attestation
-from trainees.models.compliance import ComplianceSnapshot, RequirementStatus
+from trainees.models.compliance import (
+    ComplianceSnapshot,
+    RequirementStatus,
+    SnapshotRefreshRequest,
+)
 from trainees.models.enrollment import (
     Cohort,
     Enrollment,
@@ -8,11 +12,16 @@ from trainees.models.enrollment import (
     SupervisorAssignment,
     Trainee,
 )
+from trainees.models.external_confirmation import (
+    ExternalConfirmationItem,
+    ExternalConfirmationRequest,
+)
 from trainees.models.invitation import Invitation, LoginAttempt
 from trainees.models.milestone import EnrollmentMilestone
 from trainees.models.preferences import NotificationPreference, ReminderKind
 from trainees.models.recurring import RecurringOccurrence, RecurringSession
 from trainees.models.session import Session, SessionFormat, SessionModality, SessionStatus
+from trainees.models.trend import WeeklyStatus
 from trainees.models.waiver import RequirementWaiver
 
 __all__ = [
@@ -22,6 +31,8 @@ __all__ = [
     "ComplianceSnapshot",
     "Enrollment",
     "EnrollmentMilestone",
+    "ExternalConfirmationItem",
+    "ExternalConfirmationRequest",
     "Invitation",
     "LeaveOfAbsence",
     "LoginAttempt",
@@ -35,6 +46,8 @@ __all__ = [
     "SessionFormat",
     "SessionModality",
     "SessionStatus",
+    "SnapshotRefreshRequest",
     "SupervisorAssignment",
     "Trainee",
+    "WeeklyStatus",
 ]

@@ -3,7 +3,7 @@ from typing import Any
 from django.db import models
 
 from programs.models import RequirementSet
-from trainees.models.enrollment import Enrollment
+from trainees.models.enrollment import Enrollment, Trainee
 
 STATUS_CHOICES = [
     ("met", "Met"),
@@ -17,9 +17,10 @@ STATUS_CHOICES = [
 class ComplianceSnapshot(models.Model):
     """The stored result of the engine for one enrollment, as of the day it was computed.
 
-    Kept current inside the transaction that changes sessions, leaves or the requirement set, and
-    refreshed nightly because pace moves with the calendar. Reports read these rows instead of
-    recomputing; as-of queries for other dates compute on demand.
+    Kept current inside the transaction that changes leaves, waivers or the requirement set; after
+    a change to sessions, within seconds by a worker (see `SnapshotRefreshRequest`); and refreshed
+    nightly because pace moves with the calendar. Reports read these rows instead of recomputing;
+    as-of queries for other dates compute on demand.
     """
 
     enrollment = models.OneToOneField(Enrollment, on_delete=models.CASCADE, related_name="snapshot")
@@ -66,3 +67,26 @@ class RequirementStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrollment_id} {self.key}: {self.status}"
+
+
+class SnapshotRefreshRequest(models.Model):
+    """A trainee whose sessions changed after their snapshots were last computed.
+
+    Logging a session must not wait for every rule to be re-run over every session of the
+    trainee, so the request records this row (in the transaction that changed the sessions) and a
+    worker recomputes shortly after commit. The row, not the queued task, is the truth: a task lost
+    with a dead broker is caught up by the sweep, and the trainee's own pages recompute on read
+    while the row exists. `requested_at` moves with every change, so a worker that computed from
+    older data cannot clear a newer request.
+    """
+
+    trainee = models.OneToOneField(
+        Trainee, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["requested_at"], name="snapshot_refresh_requested")]
+
+    def __str__(self) -> str:
+        return f"Snapshots of trainee {self.trainee_id} stale since {self.requested_at}"

@@ -1,21 +1,42 @@
 """Storing compliance snapshots so reports read rows instead of recomputing."""
 
+import logging
 import multiprocessing
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from programs.engine import EnrollmentResult, result_to_dict
-from trainees.models import ComplianceSnapshot, Enrollment, RequirementStatus
+from trainees.models import (
+    ComplianceSnapshot,
+    Enrollment,
+    RequirementStatus,
+    SnapshotRefreshRequest,
+)
 from trainees.selectors.compliance import enrollments_compliance
 from webhooks.events import requirement_statuses_changed_emit, requirement_statuses_watch
 
+logger = logging.getLogger(__name__)
+
 SNAPSHOT_BATCH_SIZE = 500
+# Arbitrary: the first key of the advisory locks that serialise refreshes of one enrollment.
+REFRESH_LOCK_NAMESPACE = 7301
+# A pending refresh older than this was not picked up by a worker (lost task, dead broker).
+PENDING_REFRESH_GRACE = timedelta(seconds=30)
+# A refresh waits this long after the change that asked for it, so that a burst of changes (a
+# week of sessions typed in a row, a whole week countersigned) is recomputed once, not per change.
+# The trainee's own pages never wait: they settle a pending refresh on read.
+REFRESH_DELAY_SECONDS = 5
+# After the broker refused a message, stop trying for this long: a request must not pay the
+# connection timeout again and again while Redis is down; the sweep catches up.
+BROKER_BACKOFF_SECONDS = 30.0
+_broker_down_until = 0.0
 
 
 def compact_result(data: dict[str, Any]) -> dict[str, Any]:
@@ -127,8 +148,24 @@ def snapshots_refresh(*, enrollments: Iterable[Enrollment], as_of: date | None =
     if not batch:
         return 0
     with transaction.atomic():
+        _lock_for_refresh([e.pk for e in batch])
         _store(batch, enrollments_compliance(enrollments=batch, as_of=as_of))
     return len(batch)
+
+
+def _lock_for_refresh(enrollment_ids: list[int]) -> None:
+    """Serialise refreshes of the same enrollments (a worker and a page may refresh one trainee at
+    once; their delete-and-insert of requirement rows must not interleave). Advisory locks block
+    no writer of sessions, and are taken in id order so overlapping batches cannot deadlock.
+    SQLite serialises every write transaction anyway."""
+    if connection.vendor != "postgresql" or not enrollment_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_advisory_xact_lock(%s, id))"
+            " FROM (SELECT unnest(%s::integer[]) AS id ORDER BY 1) AS ids",
+            [REFRESH_LOCK_NAMESPACE, sorted(set(enrollment_ids))],
+        )
 
 
 def _batches(enrollment_ids: list[int]) -> Iterator[list[Enrollment]]:
@@ -180,3 +217,84 @@ def trainee_snapshots_refresh(*, trainee_id: int) -> int:
         "program", "requirement_set"
     )
     return snapshots_refresh(enrollments=enrollments)
+
+
+# --- after a change to sessions: deferred, coalesced, never lost ---------------------------------
+
+
+def trainee_snapshots_mark_stale(*, trainee_id: int) -> None:
+    """Record that the trainee's snapshots are out of date and have a worker recompute them.
+
+    Call inside the transaction that changed the sessions, with the trainee row locked (every
+    session service does): the lock serialises writers, so the update-or-create below cannot race
+    with itself. Only the write that creates the request enqueues a task; later writes before the
+    worker finishes just move `requested_at`, and the worker goes round again. That coalesces a
+    burst of writes for one trainee into one or two recomputes.
+    """
+    now = timezone.now()
+    if SnapshotRefreshRequest.objects.filter(trainee_id=trainee_id).update(requested_at=now):
+        return
+    SnapshotRefreshRequest.objects.create(trainee_id=trainee_id, requested_at=now)
+    transaction.on_commit(lambda: _publish_refresh(trainee_id))
+
+
+def _publish_refresh(trainee_id: int) -> None:
+    global _broker_down_until
+    if time.monotonic() < _broker_down_until:
+        return
+    from trainees.tasks import trainee_snapshots_refresh_pending
+
+    try:
+        trainee_snapshots_refresh_pending.apply_async(
+            (trainee_id,), countdown=REFRESH_DELAY_SECONDS
+        )
+    except Exception as error:
+        # The change is committed and the request row stays: the sweep recomputes it.
+        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
+        logger.warning("snapshots: broker unavailable (%s); the sweep will refresh", error)
+
+
+def pending_snapshots_refresh(*, trainee_id: int, rounds: int = 3) -> bool:
+    """Recompute a trainee's snapshots if a refresh is pending. Idempotent; True when done.
+
+    The request is cleared only if nothing changed while computing (`requested_at` unchanged);
+    otherwise go round again, a few times at most, then leave it to the sweep.
+    """
+    for _ in range(rounds):
+        requested_at = (
+            SnapshotRefreshRequest.objects.filter(trainee_id=trainee_id)
+            .values_list("requested_at", flat=True)
+            .first()
+        )
+        if requested_at is None:
+            return True
+        with transaction.atomic():
+            trainee_snapshots_refresh(trainee_id=trainee_id)
+            cleared, _ = SnapshotRefreshRequest.objects.filter(
+                trainee_id=trainee_id, requested_at=requested_at
+            ).delete()
+        if cleared:
+            return True
+    return False
+
+
+def trainee_snapshots_current(*, trainee_id: int) -> None:
+    """Before showing a trainee their own figures: settle a pending refresh now rather than show
+    numbers that miss the session they have just logged. One indexed lookup when nothing is
+    pending."""
+    if SnapshotRefreshRequest.objects.filter(trainee_id=trainee_id).exists():
+        pending_snapshots_refresh(trainee_id=trainee_id)
+
+
+def pending_snapshots_sweep(
+    *, older_than: timedelta = PENDING_REFRESH_GRACE, limit: int = 500
+) -> int:
+    """Refresh requests no worker picked up (a lost task, Redis down). Idempotent; returns how
+    many trainees were refreshed."""
+    cutoff = timezone.now() - older_than
+    trainee_ids = list(
+        SnapshotRefreshRequest.objects.filter(requested_at__lte=cutoff)
+        .order_by("requested_at")
+        .values_list("trainee_id", flat=True)[:limit]
+    )
+    return sum(1 for trainee_id in trainee_ids if pending_snapshots_refresh(trainee_id=trainee_id))

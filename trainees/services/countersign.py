@@ -3,8 +3,8 @@
 A supervisor clears a queue: one session, a chosen few, or a whole week. The batch is all or
 nothing, so a page that says "12 verified" never means "9 verified and 3 silently skipped".
 Sessions are grouped by trainee and each trainee row is locked once, in id order, so two
-supervisors verifying overlapping batches cannot deadlock; snapshots are refreshed once per
-trainee rather than once per session.
+supervisors verifying overlapping batches cannot deadlock; snapshots are marked for refresh once
+per trainee rather than once per session.
 """
 
 from dataclasses import dataclass
@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from trainees.models import Session, SessionStatus, Trainee
-from trainees.services.compliance import trainee_snapshots_refresh
+from trainees.services.compliance import trainee_snapshots_mark_stale
 from trainees.services.sessions import (
     NOT_AWAITING,
     NOT_THEIR_SUPERVISOR,
@@ -70,7 +70,7 @@ def _locked_batch(session_ids: list[int], supervisor: User) -> list[Session]:
 def _refresh(sessions: list[Session]) -> int:
     trainee_ids = sorted({s.trainee_id for s in sessions})
     for trainee_id in trainee_ids:
-        trainee_snapshots_refresh(trainee_id=trainee_id)
+        trainee_snapshots_mark_stale(trainee_id=trainee_id)
     return len(trainee_ids)
 
 
@@ -131,7 +131,8 @@ def session_reopen(*, session: Session, supervisor: User, reason: str) -> Sessio
         current.status = SessionStatus.SUBMITTED
         current.verified_by = None
         current.verified_at = None
+        current.external_confirmation = None
         current._change_reason = f"reopened: {reason[:REASON_LENGTH]}"  # type: ignore[attr-defined]
         current.save()
-        trainee_snapshots_refresh(trainee_id=current.trainee_id)
+        trainee_snapshots_mark_stale(trainee_id=current.trainee_id)
     return current

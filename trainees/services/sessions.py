@@ -1,8 +1,8 @@
 """Writes to logged sessions: log, edit, submit, countersign, reject, withdraw, restore.
 
 Every service locks the trainee row first. Sessions of one trainee feed all their enrollments'
-snapshots; serialising a trainee's writes means two concurrent requests cannot each compute a
-snapshot that misses the other's session.
+snapshots; serialising a trainee's writes keeps the pending-refresh request (see
+`trainee_snapshots_mark_stale`) exact: no change can slip between a worker's read and its clear.
 """
 
 from datetime import date, time
@@ -25,7 +25,7 @@ from trainees.models import (
     Trainee,
 )
 from trainees.models.session import MAX_SESSION_MINUTES
-from trainees.services.compliance import trainee_snapshots_refresh
+from trainees.services.compliance import trainee_snapshots_mark_stale
 from webhooks.events import sessions_verified_emit
 
 FUTURE_DATE = "A session cannot be dated after today."
@@ -44,6 +44,8 @@ NOT_THEIR_SUPERVISOR = "You do not supervise this session."
 ALREADY_WITHDRAWN = "This session is already withdrawn."
 NOT_WITHDRAWN = "This session is not withdrawn."
 WITHDRAWN_SESSION = "This session is withdrawn; restore it first."
+
+RELATED_FIELDS = ["trainee", "category", "provider", "verified_by", "external_confirmation"]
 
 EDITABLE_FIELDS = frozenset(
     {
@@ -108,7 +110,10 @@ def _validate(session: Session, trainee: Trainee) -> None:
             add("category", CATEGORY_NOT_IN_PROGRAM)
     if errors:
         raise ValidationError(errors)
-    session.full_clean()
+    # The table's check constraints are the rules tested above (and the database enforces them
+    # on write); validating them again here would cost a savepoint and a query each. Related
+    # objects were loaded by the caller, so their existence needs no query either.
+    session.full_clean(exclude=RELATED_FIELDS, validate_constraints=False)
 
 
 def session_log(
@@ -157,11 +162,11 @@ def session_log(
 
 
 def _save(session: Session, reason: str) -> None:
-    """Save with the reason recorded in the session's history, then bring every snapshot of the
-    trainee up to date in the same transaction."""
+    """Save with the reason recorded in the session's history, and have the trainee's snapshots
+    recomputed once this commits (the trainee's own pages settle it on read if no worker has)."""
     session._change_reason = reason[:100]  # type: ignore[attr-defined]
     session.save()
-    trainee_snapshots_refresh(trainee_id=session.trainee_id)
+    trainee_snapshots_mark_stale(trainee_id=session.trainee_id)
 
 
 def _own_locked(session: Session, actor: User) -> Session:

@@ -12,6 +12,7 @@ from trainees.selectors.dashboard import (
     trainee_dashboard,
     user_today,
 )
+from trainees.services.compliance import trainee_snapshots_current
 from trainees.services.recurring import recurring_proposals
 from trainees.views.common import htmx, trainee_view
 
@@ -27,6 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
         if start is not None:
             return redirect(start)
         return render(request, "trainees/not_a_trainee.html")
+    trainee_snapshots_current(trainee_id=trainee.pk)
     dashboard = trainee_dashboard(user=user, trainee=trainee)
     proposals = recurring_proposals(trainee=trainee, today=user_today(user))
     return render(
@@ -40,6 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def requirement_explain(
     request: HttpRequest, user: User, trainee: Trainee, enrollment_id: int, key: str
 ) -> HttpResponse:
+    trainee_snapshots_current(trainee_id=trainee.pk)
     enrollment = get_object_or_404(
         own_enrollments(user).select_related("snapshot", "program", "requirement_set"),
         pk=enrollment_id,

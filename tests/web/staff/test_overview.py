@@ -11,6 +11,7 @@ from tests.factories import (
     TraineeFactory,
     UserFactory,
 )
+from tests.snapshots import settle_snapshots
 from tests.web.conftest import PRIVATE_NOTES, PRIVATE_PROVIDER
 from trainees.services.compliance import snapshots_refresh
 from trainees.services.sessions import session_countersign
@@ -44,6 +45,7 @@ def cast(trainee, other_trainee, refresh, supervisor, category):
     )
     for session in Session.objects.filter(trainee=other_trainee):
         session_countersign(session=session, supervisor=reviewer)
+    settle_snapshots()
     return {"behind": trainee, "fine": other_trainee, "reviewer": reviewer, "last": session}
 
 

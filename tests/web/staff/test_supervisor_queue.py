@@ -32,12 +32,16 @@ def test_queue_groups_awaiting_sessions_by_trainee_and_week(login_as, supervisor
     assert "Verify whole week (3)" in page.content.decode()
 
 
-def test_a_whole_week_is_verified_in_one_post(login_as, supervisor, week_sessions, trainee):
+def test_a_whole_week_is_verified_in_one_post(
+    login_as, supervisor, week_sessions, trainee, django_capture_on_commit_callbacks
+):
     client = login_as(supervisor)
 
-    response = client.post(
-        "/supervise/act/", {"action": "week", "week_session": [s.pk for s in week_sessions]}
-    )
+    # the commit enqueues the trainee's snapshot refresh (run eagerly here)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/supervise/act/", {"action": "week", "week_session": [s.pk for s in week_sessions]}
+        )
 
     assert response.status_code == 302
     assert statuses(week_sessions) == ["verified"] * 3
