@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from accounts.models import ApiKey, PersonalToken, User
+from accounts.models import ApiKey, PersonalToken, TwoFactorPolicyChange, User
 
 
 @admin.register(User)
@@ -44,4 +44,19 @@ class PersonalTokenAdmin(admin.ModelAdmin):
     readonly_fields = ("user", "name", "prefix", "last_used_at")
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(TwoFactorPolicyChange)
+class TwoFactorPolicyChangeAdmin(admin.ModelAdmin):
+    """A log: changes are made by a program's director on the program's sign-in policy page."""
+
+    list_display = ("program", "required", "changed_by", "changed_at", "reason")
+    list_select_related = ("program", "changed_by")
+    readonly_fields = ("program", "required", "changed_by", "reason", "changed_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.http import HttpRequest
 
+from accounts.selectors_two_factor import user_has_two_factor
 from accounts.services_login import (
     LOGIN_LOCKED,
     login_failure_record,
@@ -46,7 +47,11 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             if email:
                 login_failure_record(email=email, ip_address=ip)
             raise
-        login_success_record(email=email, ip_address=ip)
+        user = self.get_user()
+        # With a second step to come, the failures are cleared only when that step succeeds:
+        # otherwise the right password would reset the count of wrong codes (views_two_factor).
+        if user is None or not user_has_two_factor(user=user):
+            login_success_record(email=email, ip_address=ip)
         return cleaned
 
 
@@ -59,6 +64,28 @@ class InvitationPasswordForm(SetPasswordForm):
 
 
 class PlainPasswordResetForm(PasswordResetForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class TwoFactorCodeForm(forms.Form):
+    """One code: six digits from the authenticator app, or a backup code."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=32,
+        required=False,  # the service says what is missing, in the same words everywhere
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)

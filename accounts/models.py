@@ -142,3 +142,24 @@ def history_user(instance: Any = None, request: Any = None, **kwargs: Any) -> Us
         return None
     user = getattr(request, "user", None)
     return user if isinstance(user, User) else None
+
+
+class TwoFactorPolicyChange(models.Model):
+    """Who turned a program's "managers need two-factor sign-in" policy on or off, when and why.
+
+    Program has no history table; this append-only log is the record of the policy's changes.
+    """
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="two_factor_policy_changes"
+    )
+    required = models.BooleanField()
+    changed_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.CharField(max_length=300)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["program", "-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.program_id}: {'required' if self.required else 'optional'}"

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import views
+from accounts import views, views_two_factor
 from accounts.forms import InvitationPasswordForm, PlainPasswordResetForm
 
 app_name = "accounts"
@@ -37,4 +37,15 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("invitation/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
+    path("two-factor/", views_two_factor.two_factor_page, name="two_factor"),
+    path("two-factor/verify/", views_two_factor.two_factor_verify_view, name="two_factor_verify"),
+    path("two-factor/setup/", views_two_factor.two_factor_setup, name="two_factor_setup"),
+    path(
+        "two-factor/backup-codes/",
+        views_two_factor.two_factor_backup_codes,
+        name="two_factor_backup_codes",
+    ),
+    path(
+        "two-factor/turn-off/", views_two_factor.two_factor_disable_view, name="two_factor_disable"
+    ),
 ]

@@ -11,12 +11,23 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts.forms import InvitationPasswordForm, ThrottledAuthenticationForm
+from accounts.models import User
+from accounts.selectors_two_factor import user_has_two_factor
 from accounts.services_invitations import invitation_accept, invitation_from_token
+from accounts.views_two_factor import two_factor_pending_start
 
 
 class SignInView(auth_views.LoginView):
     form_class = ThrottledAuthenticationForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: ThrottledAuthenticationForm) -> HttpResponse:  # type: ignore[override]
+        user = form.get_user()
+        if isinstance(user, User) and user_has_two_factor(user=user):
+            # Not signed in yet: the code step calls login() (accounts/views_two_factor.py).
+            two_factor_pending_start(self.request, user, self.get_success_url())
+            return redirect("accounts:two_factor_verify")
+        return super().form_valid(form)
 
 
 @sensitive_post_parameters("new_password1", "new_password2")

@@ -51,6 +51,11 @@ class Program(models.Model):
         default=0,
         help_text="0 = Monday ... 6 = Sunday; weekly rules use weeks starting on this day.",
     )
+    directors_require_two_factor = models.BooleanField(
+        default=False,
+        help_text="Directors and coordinators must sign in with a second factor (an authenticator "
+        "app). Changes are logged in accounts.TwoFactorPolicyChange.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
