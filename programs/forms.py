@@ -4,8 +4,10 @@ from typing import Any
 
 from django import forms
 
+from programs.models import ProgramRole
 from trainees.forms import PlainForm
 from trainees.selectors.overview import ENROLLMENT_SCOPES, SORTS
+from trainees.services.enrollments import CATEGORY_NOT_IN_PROGRAM, SUPERVISOR_NOT_IN_PROGRAM
 
 STATUS_CHOICES = [
     ("", "Any status"),
@@ -94,3 +96,50 @@ class WaiverForm(PlainForm):
     def __init__(self, *args: Any, requirements: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["requirement_key"].choices = requirements  # type: ignore[attr-defined]
+
+
+class AssignSupervisorForm(PlainForm):
+    supervisor = forms.TypedChoiceField(
+        coerce=int, error_messages={"invalid_choice": SUPERVISOR_NOT_IN_PROGRAM}
+    )
+    categories = forms.MultipleChoiceField(
+        label="Responsible for",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked for every category.",
+        error_messages={"invalid_choice": CATEGORY_NOT_IN_PROGRAM},
+    )
+    starts_on = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label="Reason (optional)", required=False, max_length=90)
+
+    def __init__(
+        self,
+        *args: Any,
+        supervisors: list[tuple[int, str]],
+        categories: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("prefix", "assign")
+        super().__init__(*args, **kwargs)
+        self.fields["supervisor"].choices = [("", "Choose a supervisor"), *supervisors]  # type: ignore[attr-defined]
+        self.fields["categories"].choices = categories  # type: ignore[attr-defined]
+
+
+class EndAssignmentForm(PlainForm):
+    ends_on = forms.DateField(label="Last day", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(max_length=90)
+
+
+class StaffInviteForm(PlainForm):
+    email = forms.EmailField(label="E-mail")
+    full_name = forms.CharField(label="Full name", max_length=200)
+    role = forms.ChoiceField(
+        choices=[
+            (ProgramRole.Role.SUPERVISOR, "Supervisor"),
+            (ProgramRole.Role.COORDINATOR, "Coordinator"),
+        ]
+    )
+
+
+class StaffCsvForm(PlainForm):
+    staff = forms.FileField(label="Staff CSV")

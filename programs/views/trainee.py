@@ -9,10 +9,19 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from programs.forms import EndEnrollmentForm, ExpectedEndForm, LeaveForm, WaiverForm
+from programs.forms import (
+    AssignSupervisorForm,
+    EndAssignmentForm,
+    EndEnrollmentForm,
+    ExpectedEndForm,
+    LeaveForm,
+    WaiverForm,
+)
 from programs.models import Program
+from programs.views.assignment_rows import assign_supervisor_form, assignment_rows
 from programs.views.common import program_view, scoped_enrollment
 from trainees.models import Enrollment, RequirementWaiver
+from trainees.selectors.compliance import program_today
 from trainees.selectors.staff_detail import staff_enrollment_detail
 from trainees.services.access_log import STAFF_TRAINEE_DETAIL, access_record
 from trainees.services.enrollments import (
@@ -25,11 +34,11 @@ from trainees.services.waivers import requirement_waive, waiver_revoke
 from trainees.views.common import apply_errors
 
 
-def _detail_url(program: Program, enrollment: Enrollment) -> str:
+def detail_url(program: Program, enrollment: Enrollment) -> str:
     return reverse("programs:trainee", args=[program.slug, enrollment.pk])
 
 
-def _render(
+def render_detail(
     request: HttpRequest,
     user: User,
     program: Program,
@@ -39,10 +48,13 @@ def _render(
     end_form: ExpectedEndForm | None = None,
     close_form: EndEnrollmentForm | None = None,
     waiver_form: WaiverForm | None = None,
+    assign_form: AssignSupervisorForm | None = None,
+    ending: tuple[int, EndAssignmentForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     detail = staff_enrollment_detail(viewer=user, enrollment=enrollment)
     requirements = [(r.key, r.name) for r in detail.result.requirements]
+    today = program_today(program=program)
     return render(
         request,
         "programs/trainee.html",
@@ -56,6 +68,8 @@ def _render(
             "close_form": close_form or EndEnrollmentForm(),
             "waiver_form": waiver_form or WaiverForm(requirements=requirements),
             "is_open": enrollment.status in Enrollment.OPEN_STATUSES,
+            "assignment_rows": assignment_rows(detail.assignments, today=today, ending=ending),
+            "assign_form": assign_form or assign_supervisor_form(program, initial_date=today),
         },
         status=status,
     )
@@ -72,7 +86,7 @@ def trainee_detail(
         enrollment_id=enrollment.pk,
         operation=STAFF_TRAINEE_DETAIL,
     )
-    return _render(request, user, program, enrollment)
+    return render_detail(request, user, program, enrollment)
 
 
 @program_view
@@ -98,8 +112,8 @@ def leave_add(
                 f"Leave recorded from {form.cleaned_data['start_date']:%d %b %Y} to "
                 f"{form.cleaned_data['end_date']:%d %b %Y}; compliance recomputed.",
             )
-            return redirect(_detail_url(program, enrollment))
-    return _render(request, user, program, enrollment, leave_form=form, status=400)
+            return redirect(detail_url(program, enrollment))
+    return render_detail(request, user, program, enrollment, leave_form=form, status=400)
 
 
 @program_view
@@ -118,8 +132,8 @@ def expected_end_change(
             apply_errors(form, error)
         else:
             messages.success(request, "Expected end date changed; compliance recomputed.")
-            return redirect(_detail_url(program, enrollment))
-    return _render(request, user, program, enrollment, end_form=form, status=400)
+            return redirect(detail_url(program, enrollment))
+    return render_detail(request, user, program, enrollment, end_form=form, status=400)
 
 
 @program_view
@@ -140,8 +154,8 @@ def enrollment_close(
             apply_errors(form, error)
         else:
             messages.success(request, f"Enrollment marked {data['outcome']}.")
-            return redirect(_detail_url(program, enrollment))
-    return _render(request, user, program, enrollment, close_form=form, status=400)
+            return redirect(detail_url(program, enrollment))
+    return render_detail(request, user, program, enrollment, close_form=form, status=400)
 
 
 @program_view
@@ -177,8 +191,8 @@ def waiver_add(
             apply_errors(form, error)
         else:
             messages.success(request, "Waiver recorded; compliance recomputed.")
-            return redirect(_detail_url(program, enrollment))
-    return _render(request, user, program, enrollment, waiver_form=form, status=400)
+            return redirect(detail_url(program, enrollment))
+    return render_detail(request, user, program, enrollment, waiver_form=form, status=400)
 
 
 @program_view
@@ -194,4 +208,4 @@ def waiver_end(
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Waiver revoked; compliance recomputed.")
-    return redirect(_detail_url(program, enrollment))
+    return redirect(detail_url(program, enrollment))

@@ -1,14 +1,18 @@
-"""Writes to trainees and enrollments: enroll, leaves, moving versions, completing, withdrawing."""
+"""Writes to trainees and enrollments: enroll, leaves, moving versions, completing, withdrawing,
+supervisor assignments."""
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 
 from accounts.models import User
-from programs.models import Program, RequirementSet
+from programs.models import ActivityCategory, Program, ProgramCategory, ProgramRole, RequirementSet
 from programs.selectors import program_latest_requirement_set
 from trainees.models import Cohort, Enrollment, LeaveOfAbsence, SupervisorAssignment, Trainee
+from trainees.selectors.compliance import program_today
 from trainees.services.compliance import snapshots_refresh
 from webhooks.events import enrollment_status_changed_emit
 
@@ -25,6 +29,14 @@ ENDED_BEFORE_START = "An enrollment cannot end before it started."
 SAME_VERSION = "The enrollment is already on this requirement-set version."
 EXTERNAL_ID_TAKEN = "Another trainee already has this external id."
 ASSIGNMENT_END_BEFORE_START = "An assignment cannot end before it starts."
+ASSIGNMENT_OVERLAPS = "This supervisor is already assigned to this trainee for some of these dates."
+ASSIGNMENT_END_REASON_REQUIRED = "A reason is required to end an assignment."
+ASSIGNMENT_ALREADY_ENDED = "This assignment has already ended."
+ASSIGNMENT_END_LATER = (
+    "This assignment is already due to end before this date; choose an earlier date."
+)
+SUPERVISOR_NOT_IN_PROGRAM = "This person is not a supervisor of this program."
+CATEGORY_NOT_IN_PROGRAM = "Choose categories of this program only."
 
 
 def trainee_create(*, email: str, full_name: str = "", external_id: str | None = None) -> Trainee:
@@ -177,16 +189,96 @@ def enrollment_withdraw(*, enrollment: Enrollment, on: date, reason: str = "") -
 
 
 def supervisor_assign(
-    *, enrollment: Enrollment, supervisor: User, starts_on: date, ends_on: date | None = None
+    *,
+    enrollment: Enrollment,
+    supervisor: User,
+    starts_on: date,
+    ends_on: date | None = None,
+    categories: Iterable[ActivityCategory] = (),
+    reason: str = "",
+    actor: User | None = None,
 ) -> SupervisorAssignment:
+    """Assign a supervisor of the enrollment's program to it from a date, for some of the
+    program's categories (none: all). Not idempotent. Raises ValidationError naming the field;
+    then nothing is written."""
+    chosen = list(categories)
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError({"ends_on": [ASSIGNMENT_END_BEFORE_START]})
-    assignment = SupervisorAssignment(
-        enrollment=enrollment, supervisor=supervisor, starts_on=starts_on, ends_on=ends_on
-    )
-    assignment.full_clean()
-    assignment.save()
+    with transaction.atomic():
+        # The enrollment's row lock serializes assignments to it, so two concurrent requests
+        # cannot both pass the overlap check.
+        current = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        if not ProgramRole.objects.filter(
+            program_id=current.program_id, user=supervisor, role=ProgramRole.Role.SUPERVISOR
+        ).exists():
+            raise ValidationError({"supervisor": [SUPERVISOR_NOT_IN_PROGRAM]})
+        in_program = set(
+            ProgramCategory.objects.filter(
+                program_id=current.program_id, category__in=chosen
+            ).values_list("category_id", flat=True)
+        )
+        if any(category.pk not in in_program for category in chosen):
+            raise ValidationError({"categories": [CATEGORY_NOT_IN_PROGRAM]})
+        if _overlapping(current, supervisor, starts_on, ends_on).exists():
+            raise ValidationError({"starts_on": [ASSIGNMENT_OVERLAPS]})
+        assignment = SupervisorAssignment(
+            enrollment=current, supervisor=supervisor, starts_on=starts_on, ends_on=ends_on
+        )
+        assignment.full_clean()
+        _record(assignment, "assigned", reason, actor)
+        assignment.save()
+        # Categories are not in the history table (no m2m tracking): the assignment is created
+        # with them in the same transaction and they are never changed afterwards.
+        assignment.categories.set(chosen)
     return assignment
+
+
+def supervisor_assignment_end(
+    *, assignment: SupervisorAssignment, ends_on: date, reason: str, actor: User | None = None
+) -> SupervisorAssignment:
+    """End an assignment on a date (its last day), with a reason. Sessions after that date are no
+    longer this supervisor's to countersign; earlier ones still are. Raises ValidationError."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": [ASSIGNMENT_END_REASON_REQUIRED]})
+    with transaction.atomic():
+        current = (
+            SupervisorAssignment.objects.select_for_update(of=("self",))
+            .select_related("enrollment__program")
+            .get(pk=assignment.pk)
+        )
+        today = program_today(program=current.enrollment.program)
+        if current.ends_on is not None and current.ends_on < today:
+            raise ValidationError(ASSIGNMENT_ALREADY_ENDED)
+        if ends_on < current.starts_on:
+            raise ValidationError({"ends_on": [ASSIGNMENT_END_BEFORE_START]})
+        if current.ends_on is not None and ends_on > current.ends_on:
+            raise ValidationError({"ends_on": [ASSIGNMENT_END_LATER]})
+        current.ends_on = ends_on
+        current.full_clean()
+        _record(current, "ended", reason, actor)
+        current.save()
+    return current
+
+
+def _overlapping(
+    enrollment: Enrollment, supervisor: User, starts_on: date, ends_on: date | None
+) -> QuerySet[SupervisorAssignment]:
+    overlapping = SupervisorAssignment.objects.filter(
+        enrollment=enrollment, supervisor=supervisor
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
+    if ends_on is not None:
+        overlapping = overlapping.filter(starts_on__lte=ends_on)
+    return overlapping
+
+
+def _record(assignment: SupervisorAssignment, action: str, reason: str, actor: User | None) -> None:
+    # simple-history's change reason holds 100 characters; the forms keep reasons to 90.
+    reason = reason.strip()
+    assignment._change_reason = (f"{action}: {reason}" if reason else action)[:100]  # type: ignore[attr-defined]
+    if actor is not None:
+        # Named explicitly so the history says who even outside a web request (shell, tasks).
+        assignment._history_user = actor  # type: ignore[attr-defined]
 
 
 def enrollment_update(
