@@ -33,6 +33,7 @@ from trainees.models import (
     Trainee,
 )
 from trainees.services.compliance import snapshots_refresh_all
+from trainees.services.trends import weekly_statuses_backfill, weekly_statuses_record
 
 DEMO_DIR = Path(settings.BASE_DIR) / "programs" / "demo"
 DEMO_PASSWORD = "countersign-demo"
@@ -142,6 +143,14 @@ PROFILES: tuple[tuple[str, float, float], ...] = (
 )
 
 
+# The trend chart's history: the engine runs once per enrollment and past week (about 20 ms
+# each with the demo programs), so 12 weeks add some 15 s to the 60-trainee demo, and 26 weeks
+# twice that. Skipped for scale datasets (`make bench`, 2,000 trainees), which would spend
+# minutes on it and measure nothing that uses it.
+HISTORY_WEEKS = 12
+HISTORY_MAX_TRAINEES = 200
+
+
 class Command(BaseCommand):
     intensity = 1.0
     help = "Create a realistic, deterministic demo institution (several programs, cohorts, trainees, sessions)."
@@ -164,6 +173,12 @@ class Command(BaseCommand):
             default=1.0,
             help="Scale how much every trainee logs (benchmarks use about 2 for a million sessions).",
         )
+        parser.add_argument(
+            "--history-weeks",
+            type=int,
+            help=f"Weeks of weekly status history for the trend chart (default {HISTORY_WEEKS}, or "
+            f"0 above {HISTORY_MAX_TRAINEES} trainees: the engine runs once per enrollment and week).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["if_empty"] and User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").exists():
@@ -185,6 +200,15 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Computed {refreshed} compliance snapshots in {time.monotonic() - started:.1f} s."
         )
+        weeks = options["history_weeks"]
+        if weeks is None:
+            weeks = HISTORY_WEEKS if options["trainees"] <= HISTORY_MAX_TRAINEES else 0
+        if weeks > 0:
+            # Counted back from the real today, where the snapshots are: from --today, a date in
+            # the past would add the weeks since then to the bill.
+            history = weekly_statuses_backfill(since=date.today() - timedelta(weeks=weeks))
+            history += weekly_statuses_record()
+            self.stdout.write(f"Recorded {history} weekly statuses ({weeks} weeks of history).")
         self._print_logins()
 
     def _load_programs(self) -> list[Program]:
