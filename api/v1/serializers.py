@@ -14,6 +14,7 @@ from trainees.models import (
     Session,
     SessionFormat,
     SessionModality,
+    SessionStatus,
     SupervisorAssignment,
     Trainee,
 )
@@ -198,6 +199,15 @@ class SessionOut(serializers.ModelSerializer[Session]):
     verified_by = serializers.EmailField(
         source="verified_by.email", read_only=True, allow_null=True
     )
+    verification_method = serializers.SerializerMethodField(
+        help_text="`countersign` (a user with an account, see `verified_by`), `email_link` "
+        "(confirmed without an account through an e-mailed link, see `confirmed_by_name`), or "
+        "null while not verified."
+    )
+    confirmed_by_name = serializers.SerializerMethodField(
+        help_text="The name the confirmer typed, for a session confirmed through an e-mailed "
+        "link; otherwise null (`verified_by` is then the verifier)."
+    )
     withdrawn = serializers.BooleanField(source="is_withdrawn", read_only=True)
     start_time = WallClockTime(read_only=True, allow_null=True)
     provider_name = serializers.CharField(read_only=True, allow_null=True)
@@ -222,12 +232,31 @@ class SessionOut(serializers.ModelSerializer[Session]):
             "submitted_at",
             "verified_by",
             "verified_at",
+            "verification_method",
+            "confirmed_by_name",
             "rejection_reason",
             "withdrawn",
             "withdrawn_at",
             "created_at",
             "updated_at",
         ]
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=["countersign", "email_link"], allow_null=True)
+    )
+    def get_verification_method(self, session: Session) -> str | None:
+        if session.status != SessionStatus.VERIFIED:
+            return None
+        return "countersign" if session.verified_by_id else "email_link"
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_confirmed_by_name(self, session: Session) -> str | None:
+        # Only ever reached for sessions the caller may list: a private category's sessions are
+        # out of every staff scope, so a therapist's name never leaves the trainee's own view.
+        if session.status != SessionStatus.VERIFIED or session.verified_by_id:
+            return None
+        confirmation = session.external_confirmation if session.external_confirmation_id else None
+        return confirmation.confirmed_name if confirmation is not None else None
 
     def to_representation(self, instance: Session) -> dict[str, Any]:
         data = super().to_representation(instance)

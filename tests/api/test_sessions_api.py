@@ -67,6 +67,8 @@ def draft_body(session_id: int, trainee_id: int, **changes) -> dict:
         "submitted_at": None,
         "verified_by": None,
         "verified_at": None,
+        "verification_method": None,
+        "confirmed_by_name": None,
         "rejection_reason": "",
         "withdrawn": False,
         "withdrawn_at": None,
@@ -421,6 +423,7 @@ def test_submitted_then_countersigned_is_verified(api_client, logged, trainee, s
         submitted_at=NOW,
         verified_by="supervisor@example.org",
         verified_at=NOW,
+        verification_method="countersign",
     )
     assert Session.objects.get().status == SessionStatus.VERIFIED
 

@@ -94,6 +94,15 @@ class Session(models.Model):
         related_name="verified_sessions",
     )
     verified_at = models.DateTimeField(null=True, blank=True)
+    # Set when someone without an account confirmed the session through an e-mailed link; then
+    # `verified_by` is empty and the confirmer's typed name is on the request.
+    external_confirmation = models.ForeignKey(
+        "trainees.ExternalConfirmationRequest",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="verified_sessions",
+    )
     rejection_reason = models.TextField(blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawal_reason = models.CharField(max_length=255, blank=True)
@@ -119,7 +128,10 @@ class Session(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(status="verified")
-                | Q(verified_by__isnull=False, verified_at__isnull=False),
+                | (
+                    Q(verified_at__isnull=False)
+                    & (Q(verified_by__isnull=False) | Q(external_confirmation__isnull=False))
+                ),
                 name="session_verified_has_verifier",
             ),
             models.CheckConstraint(

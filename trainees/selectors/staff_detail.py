@@ -160,7 +160,7 @@ def staff_enrollment_detail(
         sessions_visible_to(viewer)
         .filter(trainee_id=enrollment.trainee_id, date__range=window)
         .exclude(category_id__in=private_ids)
-        .select_related("category", "verified_by")
+        .select_related("category", "verified_by", "external_confirmation")
         .only(
             "pk",
             "date",
@@ -173,6 +173,7 @@ def staff_enrollment_detail(
             "category__name",
             "verified_by__full_name",
             "verified_by__email",
+            "external_confirmation__confirmed_name",
             "trainee_id",
         )
         .order_by("-date", "-pk")[:SESSION_LIMIT]

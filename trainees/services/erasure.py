@@ -13,10 +13,12 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Case, CharField, Value, When
+from django.utils import timezone
 
 from accounts.models import PersonalToken
 from trainees.models import (
     Attestation,
+    ExternalConfirmationRequest,
     Invitation,
     LeaveOfAbsence,
     LoginAttempt,
@@ -28,6 +30,8 @@ from trainees.models import (
 ERASED_NAME = "Erased trainee #{id}"
 ERASED_EMAIL = "erased-{id}@invalid"
 ERASED_FILE_NAME = "erased"
+ERASED_CONFIRMER = "erased"
+ERASED_CONFIRMER_EMAIL = "erased@invalid"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +52,26 @@ def _client_code_aliases(codes: list[str]) -> Case | None:
         for n, code in enumerate(sorted(codes), start=1)
     ]
     return Case(*whens, default=Value(""), output_field=CharField())
+
+
+def _erase_external_confirmations(trainee: Trainee) -> None:
+    """Confirmers without an account are free text (often the trainee's therapist): their names,
+    addresses, messages and network details go; that a session was confirmed, and when, stays.
+    Links still waiting are cancelled."""
+    requests = ExternalConfirmationRequest.objects.filter(trainee=trainee)
+    requests.filter(used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    erased = {
+        "confirmer_name": ERASED_CONFIRMER,
+        "confirmer_email": ERASED_CONFIRMER_EMAIL,
+        "message": "",
+        "confirmer_ip": None,
+        "confirmer_user_agent": "",
+    }
+    for model in (ExternalConfirmationRequest, ExternalConfirmationRequest.history.model):
+        rows = model.objects.filter(trainee_id=trainee.pk)
+        rows.update(**erased)
+        rows.exclude(confirmed_name="").update(confirmed_name=ERASED_CONFIRMER)
+        rows.exclude(decline_reason="").update(decline_reason=ERASED_CONFIRMER)
 
 
 def trainee_erase(*, trainee: Trainee) -> ErasureResult:
@@ -76,6 +100,7 @@ def trainee_erase(*, trainee: Trainee) -> ErasureResult:
             enrollment_id__in=list(leaves.values_list("enrollment_id", flat=True))
         ).update(reason="")
         leaves.update(reason="")
+        _erase_external_confirmations(trainee)
 
         attestations = list(Attestation.objects.filter(trainee=trainee).exclude(file=""))
         files = [(a.file.storage, a.file.name) for a in attestations]

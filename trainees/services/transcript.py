@@ -119,10 +119,21 @@ def transcript_build(*, trainee: Trainee) -> Transcript:
     verifiers = (
         Session.objects.filter(trainee=trainee, status=SessionStatus.VERIFIED)
         .exclude(Q(category_id__in=private_ids))
-        .values_list("verified_by__full_name", "verified_by__email")
+        .values_list(
+            "verified_by__full_name", "verified_by__email", "external_confirmation__confirmed_name"
+        )
         .distinct()
     )
-    names = sorted({name or email for name, email in [*assigned, *verifiers] if name or email})
+    # A session confirmed by e-mail link has no verifying user; name the confirmer instead
+    # (non-private categories only, as above: a private category's confirmer is a therapist).
+    names = sorted(
+        {
+            name or email or f"{confirmer} (by email link)"
+            for name, email, confirmer in verifiers
+            if name or email or confirmer
+        }
+        | {name or email for name, email in assigned if name or email}
+    )
     sections = []
     for enrollment in enrollments:
         snapshot = getattr(enrollment, "snapshot", None)
@@ -254,13 +265,15 @@ def transcript_csv(*, trainee: Trainee, include_private: bool = False) -> str:
     writer.writerow(CSV_COLUMNS)
     sessions = (
         Session.objects.filter(trainee=trainee)
-        .select_related("category", "provider", "verified_by")
+        .select_related("category", "provider", "verified_by", "external_confirmation")
         .order_by("date", "start_time", "id")
     )
     for s in sessions.iterator(chunk_size=2000):
         show_details = include_private or s.category_id not in private_ids
         provider = (s.provider.get_full_name() if s.provider else s.provider_name) or ""
         verifier = s.verified_by.get_full_name() if s.verified_by else ""
+        if not verifier and s.status == SessionStatus.VERIFIED and s.external_confirmation:
+            verifier = f"{s.external_confirmation.confirmed_name} (by email link)"
         writer.writerow(
             [
                 s.pk,

@@ -1,0 +1,131 @@
+"""The two e-mails of an external confirmation: the request with its link, and the "not
+accurate" answer back to the trainee. Plain text + HTML, like the reminders; never any notes.
+
+Sending happens outside any transaction: the link (or the notice) is claimed first with a
+conditional UPDATE, then the SMTP conversation runs with no row locked.
+"""
+
+import logging
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from trainees.models import ExternalConfirmationRequest
+from trainees.selectors.external_confirmation import SessionLine, session_lines, trainee_programs
+from trainees.services.external_confirmation import (
+    external_confirmation_link_issue,
+    external_confirmation_link_release,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class TemporaryFailure(Exception):
+    """The mail server did not take the message; the task retries with backoff."""
+
+
+def base_url() -> str:
+    return str(getattr(settings, "REMINDERS_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError):
+        return ZoneInfo("UTC")
+
+
+def _subject(request: ExternalConfirmationRequest, lines: list[SessionLine]) -> str:
+    count = len(lines)
+    noun = "session" if count == 1 else "sessions"
+    return (
+        f"{request.trainee.user.get_full_name()} asks you to confirm {count} {noun} of "
+        f"{request.category.name}"
+    )
+
+
+def request_message(request: ExternalConfirmationRequest, token: str) -> EmailMultiAlternatives:
+    """The request e-mail: who asks, exactly what to confirm, the link and until when."""
+    trainee_user = request.trainee.user
+    lines = session_lines(request)
+    zone = _zone(trainee_user.time_zone)
+    context = {
+        "request": request,
+        "trainee_name": trainee_user.get_full_name(),
+        "programs": trainee_programs(request),
+        "lines": lines,
+        "link": base_url() + reverse("trainees:external_confirm", args=[token]),
+        "expires_at": request.expires_at.astimezone(zone),
+        "time_zone": str(zone),
+    }
+    message = EmailMultiAlternatives(
+        subject=_subject(request, lines),
+        body=render_to_string("trainees/email/external_confirmation_request.txt", context),
+        to=[request.confirmer_email],
+        reply_to=[trainee_user.email],
+    )
+    message.attach_alternative(
+        render_to_string("trainees/email/external_confirmation_request.html", context),
+        "text/html",
+    )
+    return message
+
+
+def declined_message(request: ExternalConfirmationRequest) -> EmailMultiAlternatives:
+    trainee_user = request.trainee.user
+    context = {
+        "request": request,
+        "recipient": trainee_user,
+        "lines": session_lines(request),
+        "action_url": base_url() + reverse("trainees:external_confirmations"),
+    }
+    message = EmailMultiAlternatives(
+        subject=f"{request.confirmer_name} did not confirm your {request.category.name} sessions",
+        body=render_to_string("trainees/email/external_confirmation_declined.txt", context),
+        to=[trainee_user.email],
+    )
+    message.attach_alternative(
+        render_to_string("trainees/email/external_confirmation_declined.html", context),
+        "text/html",
+    )
+    return message
+
+
+def request_email_send(*, request_id: int) -> bool:
+    """Send the request e-mail if it has not gone out yet. Idempotent: the link is claimed once
+    (a second call finds it e-mailed and sends nothing). Returns whether this call sent it.
+    Raises TemporaryFailure when the mail server refused; the link is then released for a
+    retry, so the next attempt sends a new, working link."""
+    issued = external_confirmation_link_issue(request_id=request_id)
+    if issued is None:
+        return False
+    try:
+        request_message(issued.request, issued.token).send()
+    except Exception as error:
+        external_confirmation_link_release(request_id=request_id)
+        logger.warning("external confirmation %s: e-mail not sent (%s)", request_id, error)
+        raise TemporaryFailure(str(error)) from error
+    return True
+
+
+def declined_email_send(*, request_id: int) -> bool:
+    """Tell the trainee their request was answered "not accurate". Idempotent (claimed once);
+    at most once: a message the mail server refuses is logged, the page still shows the answer."""
+    claimed = ExternalConfirmationRequest.objects.filter(
+        pk=request_id, outcome="declined", trainee_notified_at__isnull=True
+    ).update(trainee_notified_at=timezone.now())
+    if claimed != 1:
+        return False
+    request = ExternalConfirmationRequest.objects.select_related("trainee__user", "category").get(
+        pk=request_id
+    )
+    try:
+        declined_message(request).send()
+    except Exception as error:
+        logger.warning("external confirmation %s: decline notice not sent (%s)", request_id, error)
+        return False
+    return True
