@@ -49,7 +49,8 @@ class CohortForm(PlainForm):
 
 
 class EnrollInviteForm(PlainForm):
-    email = forms.EmailField(label="E-mail")
+    # The column's length: the e-mail validator alone allows up to 320 characters.
+    email = forms.EmailField(label="E-mail", max_length=254)
     full_name = forms.CharField(label="Full name", max_length=200)
     external_id = forms.CharField(label="External id", required=False, max_length=100)
     cohort = forms.ChoiceField(required=False)

@@ -7,6 +7,7 @@ checksummed is exactly what the engine evaluates.
 
 import hashlib
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -33,6 +34,9 @@ DEFAULT_STATUS = {"on_track_ratio": 0.9, "at_risk_ratio": 0.75, "grace_days": 28
 HOURS_ONLY_STEPS = frozenset({"scale", "group_credit", "hour_equivalent"})
 # Requirement fields given in hours whatever the requirement's unit.
 HOUR_FIELDS = ("min_hours", "required_above_hours", "min_hours_per_week", "max_hours_per_week")
+# No amount in a real file comes near this; bounding numbers keeps minute arithmetic exact and
+# every number printable (YAML also reads `.nan` and `.inf`, which no amount can be).
+MAX_NUMBER = 10**9
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +84,7 @@ def parse_program_text(text: str, *, source: str, vocabulary: Mapping[str, str])
     if not isinstance(located.data, dict):
         raise InputFileError([located.problem((), "a program file must be a YAML mapping")])
     located = LocatedDocument(located.source, _dates_as_text(located.data), located.root)
+    _check_numbers(located)
     _check_schema(located)
     _check_meaning(located, vocabulary)
     canonical = canonicalize(located.data, vocabulary)
@@ -104,6 +109,27 @@ def _dates_as_text(value: Any) -> Any:
     if isinstance(value, list):
         return [_dates_as_text(item) for item in value]
     return value
+
+
+def _check_numbers(located: LocatedDocument) -> None:
+    problems = []
+    stack: list[tuple[tuple[PathPart, ...], Any]] = [((), located.data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(((*path, key), item) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*path, i), item) for i, item in enumerate(value))
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            if isinstance(value, float) and not math.isfinite(value):
+                problems.append(located.problem(path, f"{value} is not a number"))
+            elif abs(value) > MAX_NUMBER:
+                # Not the value itself: an integer of hundreds of digits does not format as a
+                # float, and the line and field already say which one it is.
+                message = f"is out of range (at most {MAX_NUMBER:,} either side of zero)"
+                problems.append(located.problem(path, message))
+    if problems:
+        raise InputFileError(sorted(problems, key=lambda p: (p.line or 0, p.field)))
 
 
 def _check_schema(located: LocatedDocument) -> None:

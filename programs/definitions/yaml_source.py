@@ -93,18 +93,82 @@ def _duplicate_keys(node: yaml.Node, source: str) -> list[Problem]:
     return problems
 
 
+# Real program files nest about nine levels and hold a few hundred values; these bounds are far
+# above that and keep a hostile file (deep nesting, an alias "billion laughs", a self-referencing
+# alias) from exhausting the stack or the CPU before it can be refused with a clear problem.
+MAX_DEPTH = 32
+MAX_VALUES = 50_000
+TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep"
+TOO_LARGE = f"more than {MAX_VALUES} values once anchors and aliases are expanded"
+
+
+class _Loader(yaml.SafeLoader):
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # A scalar that matches a YAML type but not its range (2026-02-30 as a timestamp, an
+        # integer too long to convert) raises a bare ValueError; give it the value's line.
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read {_shortened(node.value)!r}: {exc}", node.start_mark
+            ) from None
+
+
+def _shortened(value: Any) -> Any:
+    return value[:40] + "…" if isinstance(value, str) and len(value) > 40 else value
+
+
+def _check_size(root: yaml.Node, source: str) -> None:
+    """Walk the node graph as the constructed data will be walked (aliases expanded), stopping
+    as soon as it is too deep or too large, so the cost is bounded by the limits."""
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    seen = 0
+    while stack:
+        node, depth = stack.pop()
+        seen += 1
+        if depth > MAX_DEPTH:
+            raise InputFileError([Problem(source, node.start_mark.line + 1, "", TOO_DEEP)])
+        if seen > MAX_VALUES:
+            raise InputFileError([Problem(source, node.start_mark.line + 1, "", TOO_LARGE)])
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                stack.extend(((key_node, depth + 1), (value_node, depth + 1)))
+
+
 def parse_yaml(text: str, source: str) -> LocatedDocument:
+    loader: _Loader | None = None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        loader = _Loader(text)
+        root = loader.get_single_node()
+        if root is not None:
+            _check_size(root, source)
+        # Constructed from the same node tree that locates problems, so lines always agree.
+        data = loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
         raise InputFileError(
             [Problem(source, line, "", f"not valid YAML: {exc.problem}")]
         ) from None
+    except yaml.reader.ReaderError as exc:
+        # A control character, NUL byte or lone surrogate: located by character position.
+        line = text.count("\n", 0, exc.position) + 1
+        char = exc.character
+        shown = f"U+{char:04X}" if isinstance(char, int) else repr(char)
+        message = f"not valid YAML: character {shown} is not allowed"
+        raise InputFileError([Problem(source, line, "", message)]) from None
     except yaml.YAMLError as exc:
         raise InputFileError([Problem(source, None, "", f"not valid YAML: {exc}")]) from None
+    except RecursionError:
+        # The parser itself recurses per level, before _check_size can see the tree; the
+        # reader's position is where it had got to.
+        line = loader.line + 1 if loader is not None else None
+        raise InputFileError([Problem(source, line, "", TOO_DEEP)]) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
     if root is not None:
         duplicates = _duplicate_keys(root, source)
         if duplicates:

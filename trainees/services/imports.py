@@ -49,6 +49,9 @@ OPTIONAL_COLUMNS = (
     "verified_on",
 )
 IMPORT_STATUSES = ("draft", "submitted", "verified")
+PROVIDER_NAME_LENGTH = Session._meta.get_field("provider_name").max_length or 0
+# The column's range (a small integer); larger sizes would fail at insert.
+MAX_GROUP_SIZE = 32767
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +102,16 @@ def _parse_row(
             errors.append((field, message.format(value[field])))
             return None
 
+    # PostgreSQL refuses NUL in text and over-long values with a database error at insert;
+    # caught here, each is reported by line and column like any other bad cell.
+    unreadable = {field for field in value if "\x00" in value[field]}
+    for field in sorted(unreadable):
+        errors.append((field, "contains a NUL character"))
+        value[field] = ""
+    if len(value.get("provider_name", "")) > PROVIDER_NAME_LENGTH:
+        errors.append(("provider_name", f"is longer than {PROVIDER_NAME_LENGTH} characters"))
     for field in REQUIRED_COLUMNS:
-        if not value.get(field):
+        if not value.get(field) and field not in unreadable:
             errors.append((field, "is required"))
     trainee = lookups.trainees.get(value.get("trainee", "").lower()) or lookups.trainees.get(
         value.get("trainee", "")
@@ -124,6 +135,8 @@ def _parse_row(
         errors.append(("format", f"must be one of {', '.join(SessionFormat.values)}"))
     if session_format == SessionFormat.GROUP and (group_size is None or group_size < 2):
         errors.append(("group_size", "group sessions need a group size of at least 2"))
+    if group_size is not None and group_size > MAX_GROUP_SIZE:
+        errors.append(("group_size", f"must be at most {MAX_GROUP_SIZE}"))
     if session_format != SessionFormat.GROUP and group_size is not None:
         errors.append(("group_size", "only group sessions have a group size"))
     modality = value.get("modality") or SessionModality.IN_PERSON
@@ -184,10 +197,9 @@ def _parse_row(
     return session, []
 
 
-def _read_rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _read_rows(reader: Any) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header and data rows, each with the 1-based file line it starts on (quoted values may
     span lines, so the csv reader's own position is used). Blank lines are skipped."""
-    reader = csv.reader(io.StringIO(text))
     header: list[str] = []
     rows: list[tuple[int, list[str]]] = []
     previous_end = 0
@@ -206,10 +218,13 @@ def _read_rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
 def sessions_import_csv(*, text: str, source: str, today: date) -> ImportResult:
     """Import sessions from CSV text. All or nothing: any bad row raises InputFileError listing
     every problem by line and column, and nothing is written."""
+    reader = csv.reader(io.StringIO(text))
     try:
-        header, raw_rows = _read_rows(text)
+        header, raw_rows = _read_rows(reader)
     except csv.Error as exc:
-        raise InputFileError([Problem(source, None, "", f"not valid CSV: {exc}")]) from None
+        # The reader has just read the line it could not parse.
+        line = reader.line_num or None
+        raise InputFileError([Problem(source, line, "", f"not valid CSV: {exc}")]) from None
     problems: list[Problem] = []
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]

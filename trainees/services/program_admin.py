@@ -7,14 +7,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 
 from accounts.models import User
 from accounts.services_invitations import IssuedInvitation, invitation_create
 from programs.definitions.errors import InputFileError, Problem
 from programs.models import Program, RequirementSet
-from trainees.models import Cohort, Enrollment
+from trainees.models import Cohort, Enrollment, Trainee
 from trainees.services.enrollments import (
+    END_BEFORE_START,
     enrollment_create,
     enrollment_move_requirement_set,
     trainee_get_or_create,
@@ -29,6 +31,10 @@ ROSTER_REQUIRED = "required"
 ROSTER_BAD_DATE = "not a date (use YYYY-MM-DD)"
 ROSTER_UNKNOWN_COHORT = "no cohort with this slug in the program"
 ROSTER_DUPLICATE_EMAIL = "this e-mail appears on an earlier line"
+ROSTER_BAD_EMAIL = "not an e-mail address"
+ROSTER_NUL = "contains a NUL character"
+ROSTER_TOO_LONG = "longer than {limit} characters"
+ROSTER_WRONG_COUNT = "{found} values for {expected} columns"
 
 
 def cohort_create(*, program: Program, slug: str, name: str, starts_on: date | None) -> Cohort:
@@ -101,22 +107,55 @@ class RosterRow:
 def roster_parse(*, program: Program, text: str) -> list[RosterRow]:
     """Read a roster CSV. Raises InputFileError listing every problem with its line."""
     reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if header is None or tuple(h.strip() for h in header) != ROSTER_COLUMNS:
+    records: list[tuple[int, list[str]]] = []
+    try:
+        previous_end = 0
+        for values in reader:
+            # The line the row starts on: a quoted line break makes a row span several lines.
+            records.append((previous_end + 1, values))
+            previous_end = reader.line_num
+    except csv.Error as exc:
+        # A bare carriage return, a field over the csv module's limit: the reader has just read
+        # the line it could not parse.
+        message = f"not valid CSV: {exc}"
+        raise InputFileError(
+            [Problem(ROSTER_SOURCE, reader.line_num or None, "", message)]
+        ) from None
+    if not records or tuple(h.strip() for h in records[0][1]) != ROSTER_COLUMNS:
         raise InputFileError([Problem(ROSTER_SOURCE, 1, "", ROSTER_BAD_HEADER)])
     cohorts = {c.slug: c for c in Cohort.objects.filter(program=program)}
     problems: list[Problem] = []
     rows: list[RosterRow] = []
     seen: set[str] = set()
-    for values in reader:
-        line = reader.line_num
+    for line, values in records[1:]:
         if not any(v.strip() for v in values):
             continue
-        cells = dict(zip(ROSTER_COLUMNS, (v.strip() for v in values), strict=False))
+        if len(values) != len(ROSTER_COLUMNS):
+            # An unquoted comma in a name shifts every later cell; refuse, never guess.
+            message = ROSTER_WRONG_COUNT.format(found=len(values), expected=len(ROSTER_COLUMNS))
+            problems.append(Problem(ROSTER_SOURCE, line, "", message))
+            continue
+        cells = dict(zip(ROSTER_COLUMNS, (v.strip() for v in values), strict=True))
         found: list[Problem] = []
+        # Checked before anything is saved: PostgreSQL refuses NUL and over-long text with a
+        # database error, which would be a 500. Such a row is not checked further.
+        for field, value in cells.items():
+            limit = _ROSTER_LIMITS.get(field)
+            if "\x00" in value:
+                found.append(Problem(ROSTER_SOURCE, line, field, ROSTER_NUL))
+            elif limit is not None and len(value) > limit:
+                message = ROSTER_TOO_LONG.format(limit=limit)
+                found.append(Problem(ROSTER_SOURCE, line, field, message))
+        if found:
+            problems.extend(found)
+            continue
         email = cells.get("email", "").lower()
         if not email:
             found.append(Problem(ROSTER_SOURCE, line, "email", ROSTER_REQUIRED))
+        elif not _is_email(email):
+            # Checked here, not only when the row is saved: a file with other problems must
+            # list this one too, or the director fixes the file twice.
+            found.append(Problem(ROSTER_SOURCE, line, "email", ROSTER_BAD_EMAIL))
         elif email in seen:
             found.append(Problem(ROSTER_SOURCE, line, "email", ROSTER_DUPLICATE_EMAIL))
         seen.add(email)
@@ -130,6 +169,8 @@ def roster_parse(*, program: Program, text: str) -> list[RosterRow]:
                 dates[field] = date.fromisoformat(value)
             except ValueError:
                 found.append(Problem(ROSTER_SOURCE, line, field, ROSTER_BAD_DATE))
+        if len(dates) == 2 and dates["expected_end_date"] <= dates["start_date"]:
+            found.append(Problem(ROSTER_SOURCE, line, "expected_end_date", END_BEFORE_START))
         cohort_slug = cells.get("cohort", "")
         if cohort_slug and cohort_slug not in cohorts:
             found.append(Problem(ROSTER_SOURCE, line, "cohort", ROSTER_UNKNOWN_COHORT))
@@ -151,6 +192,21 @@ def roster_parse(*, program: Program, text: str) -> list[RosterRow]:
     if not rows:
         raise InputFileError([Problem(ROSTER_SOURCE, None, "", ROSTER_EMPTY)])
     return rows
+
+
+_ROSTER_LIMITS: dict[str, int | None] = {
+    "email": User._meta.get_field("email").max_length,
+    "full_name": User._meta.get_field("full_name").max_length,
+    "external_id": Trainee._meta.get_field("external_id").max_length,
+}
+
+
+def _is_email(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
 
 
 def roster_import(
@@ -185,10 +241,14 @@ def roster_import(
     return issued
 
 
+# A service's error key, as the roster column the director can fix.
+_ROSTER_COLUMN_OF = {"__all__": "", "trainee_external_id": "external_id"}
+
+
 def _row_problems(line: int, error: ValidationError) -> list[Problem]:
     if hasattr(error, "error_dict"):
         return [
-            Problem(ROSTER_SOURCE, line, "" if field == "__all__" else field, message)
+            Problem(ROSTER_SOURCE, line, _ROSTER_COLUMN_OF.get(field, field), message)
             for field, messages in error.message_dict.items()
             for message in messages
         ]

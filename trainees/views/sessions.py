@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -87,6 +88,9 @@ def _confirmation(session: Session) -> str:
     )
 
 
+# Every value of the session form may be private (therapist, notes, client code): an error
+# report must not carry them to ADMINS.
+@sensitive_post_parameters()
 @trainee_view
 def session_new(request: HttpRequest, user: User, trainee: Trainee) -> HttpResponse:
     today = user_today(user)
@@ -177,6 +181,7 @@ def session_detail(request: HttpRequest, user: User, trainee: Trainee, pk: int) 
     )
 
 
+@sensitive_post_parameters()
 @trainee_view
 def session_edit(request: HttpRequest, user: User, trainee: Trainee, pk: int) -> HttpResponse:
     session = get_object_or_404(own_sessions(user).select_related("category"), pk=pk)

@@ -1,0 +1,1 @@
+from tests.fuzz_summary import fuzz_cases, pytest_terminal_summary  # noqa: F401  (by name)
