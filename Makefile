@@ -5,7 +5,7 @@ UV := .uv/bin/uv
 PY := .venv/bin/python
 PYTHON ?= python3
 
-.PHONY: install run test lint format worker beat bench clean
+.PHONY: install run test lint format worker beat bench faults audit clean
 
 $(UV):
 	$(PYTHON) -m venv .uv
@@ -49,6 +49,16 @@ format: install
 # Needs PostgreSQL on 127.0.0.1:5432 (see README, Performance). The dataset is built once and reused.
 bench: install
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+# Stops and restarts this machine's Redis and PostgreSQL under load: a test machine only.
+faults: install
+	$(PY) -m bench.faults
+
+# Known vulnerabilities in the locked dependencies (needs PyPI's JSON API or OSV to be reachable).
+audit: install
+	@mkdir -p var
+	$(UV) export --frozen --no-hashes --format requirements-txt > var/requirements-audit.txt
+	$(UV) tool run pip-audit==2.10.1 --disable-pip --no-deps -r var/requirements-audit.txt
 
 worker: install
 	$(PY) -m celery -A config worker --loglevel=INFO

@@ -15,3 +15,5 @@ urlpatterns = [
     path("bench/noop/", Noop.as_view()),
     path("", include("config.urls")),
 ]
+
+handler500 = "config.errors.server_error"

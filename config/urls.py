@@ -9,3 +9,6 @@ urlpatterns = [
     path("reminders/", include("reminders.urls")),
     path("", include("trainees.urls")),
 ]
+
+# A database outage is a 503 with a clear message, not a bare 500 (config/errors.py).
+handler500 = "config.errors.server_error"

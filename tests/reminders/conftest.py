@@ -107,7 +107,9 @@ class Broker:
     producer: Celery = field(init=False)
 
     def __post_init__(self) -> None:
-        self.producer = Celery("reminders-test-producer", broker=self.url)
+        # Not the current app: shared tasks elsewhere in the suite resolve to the current app,
+        # and would otherwise publish to this broker instead of running eagerly.
+        self.producer = Celery("reminders-test-producer", broker=self.url, set_as_current=False)
         self.producer.conf.broker_connection_retry_on_startup = True
 
     def send(self, task: str, *args: object) -> None:
