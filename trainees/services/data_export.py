@@ -21,6 +21,7 @@ from trainees.models import (
     AccessLogEntry,
     Attestation,
     EnrollmentMilestone,
+    ExternalConfirmationRequest,
     LeaveOfAbsence,
     NotificationPreference,
     RecurringSession,
@@ -32,6 +33,39 @@ from trainees.models import (
 
 # Never exported, even to their owner: secrets and internal bookkeeping of the account.
 USER_FIELDS = ("email", "full_name", "time_zone", "is_active", "date_joined", "last_login")
+# A confirmation request as its trainee made and saw it; not the link's digest (a secret) nor
+# the confirmer's network address and browser (the confirmer's data, not the trainee's).
+CONFIRMATION_FIELDS = (
+    "confirmer_name",
+    "confirmer_email",
+    "message",
+    "created_at",
+    "expires_at",
+    "emailed_at",
+    "used_at",
+    "revoked_at",
+    "outcome",
+    "confirmed_name",
+    "decline_reason",
+)
+
+
+def _confirmations(trainee: Trainee) -> list[dict[str, Any]]:
+    requests = (
+        ExternalConfirmationRequest.objects.filter(trainee=trainee)
+        .select_related("category")
+        .prefetch_related("items")
+        .order_by("pk")
+    )
+    return [
+        {
+            "id": r.pk,
+            "category": r.category.key,
+            "sessions": sorted(item.session_id for item in r.items.all()),
+            **{field: getattr(r, field) for field in CONFIRMATION_FIELDS},
+        }
+        for r in requests
+    ]
 
 
 def _rows(objects: Iterable[Model]) -> list[dict[str, Any]]:
@@ -81,6 +115,7 @@ def trainee_data_export_dict(*, trainee: Trainee) -> dict[str, Any]:
         ),
         "preferences": _rows(NotificationPreference.objects.filter(user=user)),
         "access_log": _rows(AccessLogEntry.objects.filter(trainee=trainee).order_by("pk")),
+        "external_confirmations": _confirmations(trainee),
     }
 
 

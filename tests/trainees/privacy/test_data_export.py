@@ -75,6 +75,7 @@ def test_the_export_holds_private_notes_for_their_owner(
         "waivers",
         "preferences",
         "access_log",
+        "external_confirmations",
     }
 
 
@@ -144,3 +145,43 @@ def test_the_export_page_offers_the_download(trainee_client):
 
     assert page.status_code == 200
     assert b"Download my data" in page.content
+
+
+def test_the_export_includes_confirmation_requests_but_not_their_secrets(
+    trainee_client, trainee, enrollment, category, frozen_today
+):
+    from trainees.services.external_confirmation import external_confirmation_request
+
+    session = SessionFactory(
+        trainee=trainee,
+        date=date(2026, 6, 1),
+        category=category("client_individual"),
+        status="submitted",
+    )
+    request = external_confirmation_request(
+        trainee=trainee,
+        actor=trainee.user,
+        session_ids=[session.pk],
+        confirmer_name="Ezra External",
+        confirmer_email="ezra@example.com",
+        message="For June.",
+    )
+    request.token_digest = "f" * 64
+    request.confirmer_ip = "203.0.113.9"
+    request.save()
+
+    _, data = _download(trainee_client)
+
+    [exported] = data["external_confirmations"]
+    assert (exported["id"], exported["category"], exported["sessions"]) == (
+        request.pk,
+        "client_individual",
+        [session.pk],
+    )
+    assert (exported["confirmer_name"], exported["confirmer_email"], exported["message"]) == (
+        "Ezra External",
+        "ezra@example.com",
+        "For June.",
+    )
+    assert not {"token_digest", "confirmer_ip", "confirmer_user_agent"} & exported.keys()
+    assert "f" * 64 not in json.dumps(data) and "203.0.113.9" not in json.dumps(data)
