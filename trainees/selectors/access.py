@@ -7,9 +7,10 @@ exists).
 Principals:
 - site staff (is_staff): everything except private details;
 - a director or coordinator: enrollments, trainees and sessions of their programs;
-- a supervisor: the enrollments they are assigned to, and those trainees' sessions in the
-  categories they are responsible for (all non-private ones when the assignment lists none), plus
-  sessions they provided;
+- a supervisor: the enrollments they are assigned to while the assignment has not ended, and
+  those trainees' sessions dated within an assignment, in the categories it makes them
+  responsible for (all non-private ones when it lists none), plus sessions they provided or
+  verified (what they signed stays theirs to see and to reopen);
 - a trainee: their own records, including private details;
 - an API key: its institution's programs (scopes are checked by the API views).
 
@@ -19,6 +20,7 @@ totals and verification status through compliance.
 """
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import ApiKey, User
 from programs.models import Program, ProgramCategory, ProgramRole
@@ -67,9 +69,11 @@ def enrollments_visible_to(principal: Principal) -> QuerySet[Enrollment]:
         return enrollments.none()
     if principal.is_staff:
         return enrollments
+    # An ended assignment no longer makes the trainee a supervisee: their progress is not the
+    # former supervisor's business (the sessions they signed stay visible, see below).
     supervised = SupervisorAssignment.objects.filter(
         supervisor=principal, enrollment=OuterRef("pk")
-    )
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=timezone.localdate()))
     return enrollments.filter(
         Q(trainee__user=principal)
         | Q(program_id__in=managed_program_ids(principal))
@@ -110,11 +114,18 @@ def sessions_visible_to(principal: Principal) -> QuerySet[Session]:
     managed = Enrollment.objects.filter(
         trainee_id=OuterRef("trainee_id"), program_id__in=managed_program_ids(principal)
     )
+    # Sessions dated within the assignment: a supervisor who took over in March does not see
+    # January's sessions, and one whose assignment ended does not see what came after.
     responsible = SupervisorAssignment.objects.filter(
-        supervisor=principal, enrollment__trainee_id=OuterRef("trainee_id")
-    ).filter(Q(categories__isnull=True) | Q(categories=OuterRef("category_id")))
+        supervisor=principal,
+        enrollment__trainee_id=OuterRef("trainee_id"),
+        starts_on__lte=OuterRef("date"),
+    ).filter(
+        (Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef("date")))
+        & (Q(categories__isnull=True) | Q(categories=OuterRef("category_id")))
+    )
     staff_view = (
-        Exists(managed) | Exists(responsible) | Q(provider=principal)
+        Exists(managed) | Exists(responsible) | Q(provider=principal) | Q(verified_by=principal)
     ) & ~_private_to_trainee()
     return sessions.filter(own | staff_view)
 
