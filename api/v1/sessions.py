@@ -106,9 +106,10 @@ class SessionListCreate(generics.ListAPIView[Session]):
     )
     @idempotent
     def post(self, request: Request) -> Response:
-        trainee = Trainee.objects.filter(user=person_of(request)).select_related("user").first()
-        if trainee is None:
-            raise serializers.ValidationError({"non_field_errors": [NOT_A_TRAINEE]})
+        try:
+            trainee = Trainee.objects.select_related("user").get(user=person_of(request))
+        except Trainee.DoesNotExist:
+            raise serializers.ValidationError({"non_field_errors": [NOT_A_TRAINEE]}) from None
         body = s.SessionIn(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)

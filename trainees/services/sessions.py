@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -94,19 +94,27 @@ def _validate(session: Session, trainee: Trainee) -> None:
     if session.provider_id is not None and session.provider_name:
         add("provider_name", ONE_PROVIDER)
     if session.date and "date" not in errors:
-        covering = [
-            e
-            for e in Enrollment.objects.filter(trainee=trainee)
-            if e.start_date <= session.date <= (e.ended_on or e.expected_end_date)
-        ]
+        # One query: for each enrollment covering the date, whether its program uses the category.
+        uses_category = (
+            Enrollment.objects.filter(trainee=trainee, start_date__lte=session.date)
+            .filter(
+                Q(ended_on__gte=session.date)
+                | Q(ended_on__isnull=True, expected_end_date__gte=session.date)
+            )
+            .annotate(
+                uses=Exists(
+                    ProgramCategory.objects.filter(
+                        program_id=OuterRef("program_id"), category_id=session.category_id
+                    )
+                )
+            )
+            .order_by()
+            .values_list("uses", flat=True)
+        )
+        covering = list(uses_category)
         if not covering:
             add("date", NO_ENROLLMENT_ON_DATE)
-        elif (
-            session.category_id is not None
-            and not ProgramCategory.objects.filter(
-                program_id__in=[e.program_id for e in covering], category_id=session.category_id
-            ).exists()
-        ):
+        elif session.category_id is not None and not any(covering):
             add("category", CATEGORY_NOT_IN_PROGRAM)
     if errors:
         raise ValidationError(errors)
