@@ -607,6 +607,11 @@ def main() -> None:
     size = HALF if args.half else FULL
     _setup_django(_ensure_database(size["db"]))
     dataset = _dataset(size)
+    # Refreshes left pending by an interrupted earlier run would be settled by the first page
+    # that reads them, and counted in its figure.
+    from trainees.services.compliance import pending_snapshots_sweep
+
+    pending_snapshots_sweep(older_than=timedelta(0))
     creds = _credentials()
     chosen = set(args.only or MEASURES)
     if args.skip_load:
