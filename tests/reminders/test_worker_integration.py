@@ -86,6 +86,12 @@ def test_a_due_reminder_reaches_the_mailbox_through_redis_and_a_worker(
 
     # then one e-mail, text and HTML, saying why, linking to act and to unsubscribe
     wait_for(lambda: mailbox.delivery_counts().total() >= 1, 30, "the e-mail")
+    # the worker writes the message, then records it as sent: wait for the record too
+    wait_for(
+        lambda: Delivery.objects.filter(recipient=user, status=DeliveryStatus.SENT).exists(),
+        30,
+        "the delivery recorded as sent",
+    )
     delivery = Delivery.objects.get(recipient=user)
     assert (delivery.kind, delivery.status) == (Kind.LOG_WEEK, DeliveryStatus.SENT)
     assert mailbox.settle() == {delivery.pk: 1}
