@@ -3,13 +3,13 @@
 Needs PostgreSQL (real row locks across connections); CI runs the suite there.
 """
 
-import threading
 import time
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
+from tests.concurrency import race
 from tests.factories import (
     ProgramRoleFactory,
     SessionFactory,
@@ -20,31 +20,6 @@ from trainees.models import Session
 from trainees.services import sessions as services
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _race(first, second):
-    """Run both at once; the first holds its locks a moment so the second must wait on them."""
-    barrier = threading.Barrier(2)
-    outcomes: dict[str, object] = {}
-
-    def run(name, action):
-        try:
-            barrier.wait()
-            outcomes[name] = action()
-        except Exception as exc:
-            outcomes[name] = exc
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=run, args=("first", first)),
-        threading.Thread(target=run, args=("second", second)),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 @pytest.fixture
@@ -75,7 +50,7 @@ def test_countersign_and_reject_at_once_leave_exactly_one_decision(submitted, mo
     session, supervisor, second = submitted
     _slow_refresh(monkeypatch)
 
-    outcomes = _race(
+    outcomes = race(
         lambda: services.session_countersign(session=session, supervisor=supervisor),
         lambda: services.session_reject(session=session, supervisor=second, reason="Wrong date"),
     )
@@ -96,7 +71,7 @@ def test_a_withdrawal_racing_a_countersignature_is_never_lost(submitted, monkeyp
     session, supervisor, _ = submitted
     _slow_refresh(monkeypatch)
 
-    outcomes = _race(
+    outcomes = race(
         lambda: services.session_countersign(session=session, supervisor=supervisor),
         lambda: services.session_withdraw(
             session=session, actor=session.trainee.user, reason="Logged twice"

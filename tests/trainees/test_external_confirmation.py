@@ -2,7 +2,6 @@
 
 import hashlib
 import re
-import threading
 import time as clock
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -10,9 +9,10 @@ import pytest
 import time_machine
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 
 from programs.models import ActivityCategory
+from tests.concurrency import race
 from tests.factories import SessionFactory
 from tests.snapshots import settle_snapshots
 from trainees.models import (
@@ -549,30 +549,6 @@ def test_a_reopened_external_confirmation_can_be_countersigned_by_a_supervisor(
 # --- races (PostgreSQL row locks) -------------------------------------------------------------
 
 
-def _race(first, second):
-    barrier = threading.Barrier(2)
-    outcomes: dict[str, object] = {}
-
-    def run(name, action):
-        try:
-            barrier.wait()
-            outcomes[name] = action()
-        except Exception as exc:
-            outcomes[name] = exc
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=run, args=("first", first)),
-        threading.Thread(target=run, args=("second", second)),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
-
-
 @pytest.fixture
 def racing(trainee, enrollment, frozen_today, mailoutbox, monkeypatch):
     if connection.vendor != "postgresql":
@@ -610,7 +586,7 @@ def racing(trainee, enrollment, frozen_today, mailoutbox, monkeypatch):
 def test_two_confirmations_at_once_one_wins(racing):
     request, token, sessions = racing
 
-    outcomes = _race(
+    outcomes = race(
         lambda: ext.external_confirmation_confirm(token=token, confirmed_name="A", attested=True),
         lambda: ext.external_confirmation_confirm(token=token, confirmed_name="B", attested=True),
     )
@@ -644,7 +620,7 @@ def test_a_confirmation_racing_a_countersignature_leaves_one_verification(
 
     monkeypatch.setattr(session_services, hook, slow)
 
-    outcomes = _race(
+    outcomes = race(
         lambda: ext.external_confirmation_confirm(token=token, confirmed_name="A", attested=True),
         lambda: session_services.session_countersign(session=sessions[0], supervisor=supervisor),
     )

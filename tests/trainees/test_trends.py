@@ -8,6 +8,7 @@ import time_machine
 from django.db import IntegrityError, transaction
 
 from tests.factories import (
+    SIMPLE_DEFINITION,
     CohortFactory,
     EnrollmentFactory,
     ProgramFactory,
@@ -36,32 +37,8 @@ pytestmark = pytest.mark.django_db
 START = date(2026, 1, 5)  # a Monday
 # 52 h over the 364 days from START to 3 Jan 2027: expected by the end of week k is k hours.
 ONE_HOUR_A_WEEK = {
-    "format": 1,
-    "institution": {"slug": "test-institute", "name": "Test Institute"},
-    "program": {
-        "slug": "test-program",
-        "name": "Test Program",
-        "time_zone": "UTC",
-        "week_start": "monday",
-    },
-    "categories": [
-        {"key": "client_individual", "private": False, "verification": "countersign"},
-        {"key": "personal_therapy", "private": True, "verification": "self_report"},
-        {"key": "supervision_individual", "private": False, "verification": "countersign"},
-    ],
-    "status": {"on_track_ratio": 0.9, "at_risk_ratio": 0.75, "grace_days": 28},
-    "requirements": [
-        {
-            "key": "client_contact",
-            "name": "Client contact",
-            "kind": "total",
-            "unit": "hours",
-            "minimum": 52,
-            "counts": [{"categories": ["client_individual"], "steps": []}],
-            "verified_only": True,
-            "advisory": False,
-        }
-    ],
+    **SIMPLE_DEFINITION,
+    "requirements": [{**SIMPLE_DEFINITION["requirements"][0], "minimum": 52}],
 }
 
 

@@ -1,8 +1,6 @@
 """Program administration writes: cohorts, moving enrollments between versions, enrolling and
 inviting trainees singly or from a roster CSV."""
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,6 +13,7 @@ from accounts.services_invitations import IssuedInvitation, invitation_create
 from programs.definitions.errors import InputFileError, Problem
 from programs.models import Program, RequirementSet
 from trainees.models import Cohort, Enrollment, Trainee
+from trainees.services.csv_rows import cell_problems, csv_rows, row_problems
 from trainees.services.enrollments import (
     END_BEFORE_START,
     enrollment_create,
@@ -32,9 +31,6 @@ ROSTER_BAD_DATE = "not a date (use YYYY-MM-DD)"
 ROSTER_UNKNOWN_COHORT = "no cohort with this slug in the program"
 ROSTER_DUPLICATE_EMAIL = "this e-mail appears on an earlier line"
 ROSTER_BAD_EMAIL = "not an e-mail address"
-ROSTER_NUL = "contains a NUL character"
-ROSTER_TOO_LONG = "longer than {limit} characters"
-ROSTER_WRONG_COUNT = "{found} values for {expected} columns"
 
 
 def cohort_create(*, program: Program, slug: str, name: str, starts_on: date | None) -> Cohort:
@@ -106,46 +102,14 @@ class RosterRow:
 
 def roster_parse(*, program: Program, text: str) -> list[RosterRow]:
     """Read a roster CSV. Raises InputFileError listing every problem with its line."""
-    reader = csv.reader(io.StringIO(text))
-    records: list[tuple[int, list[str]]] = []
-    try:
-        previous_end = 0
-        for values in reader:
-            # The line the row starts on: a quoted line break makes a row span several lines.
-            records.append((previous_end + 1, values))
-            previous_end = reader.line_num
-    except csv.Error as exc:
-        # A bare carriage return, a field over the csv module's limit: the reader has just read
-        # the line it could not parse.
-        message = f"not valid CSV: {exc}"
-        raise InputFileError(
-            [Problem(ROSTER_SOURCE, reader.line_num or None, "", message)]
-        ) from None
-    if not records or tuple(h.strip() for h in records[0][1]) != ROSTER_COLUMNS:
-        raise InputFileError([Problem(ROSTER_SOURCE, 1, "", ROSTER_BAD_HEADER)])
+    records, problems = csv_rows(
+        text=text, source=ROSTER_SOURCE, columns=ROSTER_COLUMNS, bad_header=ROSTER_BAD_HEADER
+    )
     cohorts = {c.slug: c for c in Cohort.objects.filter(program=program)}
-    problems: list[Problem] = []
     rows: list[RosterRow] = []
     seen: set[str] = set()
-    for line, values in records[1:]:
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) != len(ROSTER_COLUMNS):
-            # An unquoted comma in a name shifts every later cell; refuse, never guess.
-            message = ROSTER_WRONG_COUNT.format(found=len(values), expected=len(ROSTER_COLUMNS))
-            problems.append(Problem(ROSTER_SOURCE, line, "", message))
-            continue
-        cells = dict(zip(ROSTER_COLUMNS, (v.strip() for v in values), strict=True))
-        found: list[Problem] = []
-        # Checked before anything is saved: PostgreSQL refuses NUL and over-long text with a
-        # database error, which would be a 500. Such a row is not checked further.
-        for field, value in cells.items():
-            limit = _ROSTER_LIMITS.get(field)
-            if "\x00" in value:
-                found.append(Problem(ROSTER_SOURCE, line, field, ROSTER_NUL))
-            elif limit is not None and len(value) > limit:
-                message = ROSTER_TOO_LONG.format(limit=limit)
-                found.append(Problem(ROSTER_SOURCE, line, field, message))
+    for line, cells in records:
+        found = cell_problems(source=ROSTER_SOURCE, line=line, cells=cells, limits=_ROSTER_LIMITS)
         if found:
             problems.extend(found)
             continue
@@ -234,7 +198,14 @@ def roster_import(
                         )
                     )
             except ValidationError as error:
-                problems.extend(_row_problems(row.line, error))
+                problems.extend(
+                    row_problems(
+                        source=ROSTER_SOURCE,
+                        line=row.line,
+                        error=error,
+                        column_of=_ROSTER_COLUMN_OF,
+                    )
+                )
         if problems:
             # Raising inside the outer block rolls back the rows that did succeed.
             raise InputFileError(problems)
@@ -242,14 +213,4 @@ def roster_import(
 
 
 # A service's error key, as the roster column the director can fix.
-_ROSTER_COLUMN_OF = {"__all__": "", "trainee_external_id": "external_id"}
-
-
-def _row_problems(line: int, error: ValidationError) -> list[Problem]:
-    if hasattr(error, "error_dict"):
-        return [
-            Problem(ROSTER_SOURCE, line, _ROSTER_COLUMN_OF.get(field, field), message)
-            for field, messages in error.message_dict.items()
-            for message in messages
-        ]
-    return [Problem(ROSTER_SOURCE, line, "", message) for message in error.messages]
+_ROSTER_COLUMN_OF = {"trainee_external_id": "external_id"}

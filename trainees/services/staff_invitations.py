@@ -8,8 +8,6 @@ and stops working once the password is set (it hashes the password). Someone who
 account (say, a supervisor of another program) just gains the role.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django.contrib.auth.tokens import default_token_generator
@@ -22,6 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.models import User
 from programs.definitions.errors import InputFileError, Problem
 from programs.models import Program, ProgramRole
+from trainees.services.csv_rows import cell_problems, csv_rows, row_problems
 
 INVITABLE_ROLES = (ProgramRole.Role.SUPERVISOR, ProgramRole.Role.COORDINATOR)
 ROLE_NOT_INVITABLE = "Only supervisors and coordinators can be invited here."
@@ -95,19 +94,16 @@ class StaffRow:
 def staff_csv_parse(*, text: str) -> list[StaffRow]:
     """Read a staff CSV (email,full_name,role). Raises InputFileError listing every problem with
     its line."""
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if header is None or tuple(h.strip() for h in header) != STAFF_COLUMNS:
-        raise InputFileError([Problem(STAFF_SOURCE, 1, "", STAFF_BAD_HEADER)])
-    problems: list[Problem] = []
+    records, problems = csv_rows(
+        text=text, source=STAFF_SOURCE, columns=STAFF_COLUMNS, bad_header=STAFF_BAD_HEADER
+    )
     rows: list[StaffRow] = []
     seen: set[tuple[str, str]] = set()
-    for values in reader:
-        line = reader.line_num
-        if not any(v.strip() for v in values):
+    for line, cells in records:
+        found = cell_problems(source=STAFF_SOURCE, line=line, cells=cells, limits=_STAFF_LIMITS)
+        if found:
+            problems.extend(found)
             continue
-        cells = dict(zip(STAFF_COLUMNS, (v.strip() for v in values), strict=False))
-        found: list[Problem] = []
         email = cells.get("email", "").lower()
         if not email:
             found.append(Problem(STAFF_SOURCE, line, "email", STAFF_REQUIRED))
@@ -158,18 +154,14 @@ def staff_csv_import(
                         )
                     )
             except ValidationError as error:
-                problems.extend(_row_problems(row.line, error))
+                problems.extend(row_problems(source=STAFF_SOURCE, line=row.line, error=error))
         if problems:
             # Raising inside the outer block rolls back the rows that did succeed.
             raise InputFileError(problems)
     return issued
 
 
-def _row_problems(line: int, error: ValidationError) -> list[Problem]:
-    if hasattr(error, "error_dict"):
-        return [
-            Problem(STAFF_SOURCE, line, "" if field == "__all__" else field, message)
-            for field, messages in error.message_dict.items()
-            for message in messages
-        ]
-    return [Problem(STAFF_SOURCE, line, "", message) for message in error.messages]
+_STAFF_LIMITS: dict[str, int | None] = {
+    "email": User._meta.get_field("email").max_length,
+    "full_name": User._meta.get_field("full_name").max_length,
+}

@@ -167,6 +167,39 @@ def test_csv_errors_are_reported_by_line_and_nothing_is_written(login_as, direct
     assert state(program) == before
 
 
+def test_csv_rows_the_database_would_refuse_are_reported_not_500(login_as, director, program):
+    # the same reader as the trainee roster: a shifted row, NUL, an over-long address
+    text = HEADER + (
+        "ana@example.org,Ana, the second,supervisor\n"
+        "ben@example.org,Ben\x00B,supervisor\n" + "c" * 250 + "@example.org,Cy C,supervisor\n"
+    )
+    before = state(program)
+
+    page = upload(login_as(director), text)
+
+    assert page.status_code == 400
+    assert [(p.line, p.field, p.message) for p in page.context["problems"]] == [
+        (2, "", "4 values for 3 columns"),
+        (3, "full_name", "contains a NUL character"),
+        (4, "email", "longer than 254 characters"),
+    ]
+    assert state(program) == before
+
+
+def test_unreadable_csv_is_reported_with_its_line():
+    # a bare carriage return inside an unquoted value (the page's decoding turns these into line
+    # breaks; the parser must still never let csv.Error out)
+    from programs.definitions.errors import InputFileError
+    from trainees.services.staff_invitations import staff_csv_parse
+
+    with pytest.raises(InputFileError) as refused:
+        staff_csv_parse(text=HEADER + "ana@example.org,Ana\rB,supervisor\n")
+
+    [problem] = refused.value.problems
+    assert (problem.line, problem.field) == (2, "")
+    assert problem.message.startswith("not valid CSV: ")
+
+
 def test_csv_rows_failing_in_the_service_roll_back_the_others(
     login_as, director, supervisor, program
 ):
