@@ -255,3 +255,24 @@ def test_only_the_programs_managers_may_invite_staff(
     else:
         assert response.status_code == 404
     assert state(program) == before
+
+
+def test_the_staff_list_costs_the_same_queries_for_one_or_many(login_as, director, program):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import ProgramRoleFactory, UserFactory
+
+    client = login_as(director)
+    ProgramRoleFactory(program=program, user=UserFactory(), role=ProgramRole.Role.SUPERVISOR)
+    client.get(BASE)  # warm the session and caches
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(BASE).status_code == 200
+    for _ in range(5):
+        ProgramRoleFactory(program=program, user=UserFactory(), role=ProgramRole.Role.COORDINATOR)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(BASE)
+
+    assert page.status_code == 200
+    assert len(page.context["staff"]) == 6  # one supervisor and five coordinators
+    assert len(many) == len(few)
