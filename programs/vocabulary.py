@@ -47,4 +47,9 @@ def ensure_builtin_vocabulary() -> int:
         if key not in existing
     ]
     ActivityCategory.objects.bulk_create(missing, ignore_conflicts=True)
+    if missing:
+        # bulk_create sends no signals; the rows are new, so any cached copy is out of date.
+        from programs.selectors import category_cache_clear
+
+        category_cache_clear()
     return len(missing)

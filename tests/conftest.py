@@ -181,6 +181,15 @@ def _broker_presumed_up(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _no_cached_categories():
+    """Each process keeps a copy of the category vocabulary; a test's rolled-back categories
+    (no signal tells it of a rollback) must not be offered to the next test."""
+    from programs.selectors import category_cache_clear
+
+    category_cache_clear()
+
+
+@pytest.fixture(autouse=True)
 def _builtin_vocabulary(request):
     """Transactional tests end by flushing every table, including the category vocabulary that a
     data migration created; make sure it is there for every test that uses the database."""

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from programs.models import ActivityCategory, Institution, Program, RequirementSet
+from programs.selectors import category_for_key
 from trainees.models import (
     Cohort,
     Enrollment,
@@ -259,21 +260,81 @@ class SessionOut(serializers.ModelSerializer[Session]):
         return confirmation.confirmed_name if confirmation is not None else None
 
     def to_representation(self, instance: Session) -> dict[str, Any]:
-        data = super().to_representation(instance)
+        # Built by hand rather than through the declared fields: this runs for every session
+        # logged and every row listed, and DRF's generic path deep-copies two dozen field objects
+        # per serializer and calls each in turn. The declared fields still define the schema, and
+        # a test holds this output equal to DRF's own (`generic_representation`).
+        session = instance
+        provider, verified_by = session.provider, session.verified_by
+        data = {
+            "id": session.pk,
+            "trainee": session.trainee_id,
+            "date": _DATE.to_representation(session.date),
+            "start_time": _TIME.to_representation(session.start_time)
+            if session.start_time is not None
+            else None,
+            "duration_minutes": session.duration_minutes,
+            "category": session.category.key,
+            "format": session.format,
+            "group_size": session.group_size,
+            "modality": session.modality,
+            "provider": provider.email if provider is not None else None,
+            "provider_name": session.provider_name,
+            "notes": session.notes,
+            "status": session.status,
+            "submitted_at": _datetime(session.submitted_at),
+            "verified_by": verified_by.email if verified_by is not None else None,
+            "verified_at": _datetime(session.verified_at),
+            "verification_method": self.get_verification_method(session),
+            "confirmed_by_name": self.get_confirmed_by_name(session),
+            "rejection_reason": session.rejection_reason,
+            "withdrawn": session.is_withdrawn,
+            "withdrawn_at": _datetime(session.withdrawn_at),
+            "created_at": _datetime(session.created_at),
+            "updated_at": _datetime(session.updated_at),
+        }
+        return self._hide_private(session, data)
+
+    def generic_representation(self, instance: Session) -> dict[str, Any]:
+        """DRF's field-by-field output, which `to_representation` must equal."""
+        return self._hide_private(instance, super().to_representation(instance))
+
+    def _hide_private(self, session: Session, data: dict[str, Any]) -> dict[str, Any]:
         viewer = self.context.get("viewer")
-        if not (isinstance(viewer, User) and instance.trainee.user_id == viewer.pk):
+        if not (isinstance(viewer, User) and session.trainee.user_id == viewer.pk):
             for field in PRIVATE_FIELDS:
                 data[field] = None
         return data
+
+
+_DATE = serializers.DateField()
+_DATETIME = serializers.DateTimeField()
+_TIME = WallClockTime()
+
+
+def _datetime(value: Any) -> str | None:
+    return _DATETIME.to_representation(value) if value is not None else None
+
+
+class CategoryKey(serializers.SlugRelatedField[ActivityCategory]):
+    """A category by its key, looked up in the process's copy of the vocabulary (no query)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(slug_field="key", queryset=ActivityCategory.objects.all(), **kwargs)
+
+    def to_internal_value(self, data: Any) -> ActivityCategory:
+        category = category_for_key(data) if isinstance(data, str) else None
+        if category is None:
+            # DRF's own lookup, for its exact messages (unknown key, wrong type).
+            return super().to_internal_value(data)
+        return category
 
 
 class SessionIn(serializers.Serializer[Any]):
     date = serializers.DateField()
     start_time = WallClockTime(required=False, allow_null=True, default=None)
     duration_minutes = serializers.IntegerField(min_value=1, max_value=MAX_SESSION_MINUTES)
-    category = serializers.SlugRelatedField(
-        slug_field="key", queryset=ActivityCategory.objects.all()
-    )
+    category = CategoryKey()
     format = serializers.ChoiceField(choices=SessionFormat.choices, default="individual")
     group_size = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=2, max_value=500
@@ -295,9 +356,7 @@ class SessionPatch(serializers.Serializer[Any]):
     duration_minutes = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_SESSION_MINUTES
     )
-    category = serializers.SlugRelatedField(
-        slug_field="key", queryset=ActivityCategory.objects.all(), required=False
-    )
+    category = CategoryKey(required=False)
     format = serializers.ChoiceField(choices=SessionFormat.choices, required=False)
     group_size = serializers.IntegerField(
         required=False, allow_null=True, min_value=2, max_value=500

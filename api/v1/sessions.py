@@ -59,12 +59,12 @@ def _out(session: Session, request: Request, *, status_code: int = 200) -> Respo
     return response
 
 
-def _provider(trainee: Trainee, email: str | None) -> User | None:
+def _provider(person: User, email: str | None) -> User | None:
     if not email:
         return None
     provider = User.objects.filter(
         email__iexact=email,
-        program_roles__program__enrollments__trainee=trainee,
+        program_roles__program__enrollments__trainee__user=person,
         program_roles__role__in=[ProgramRole.Role.SUPERVISOR, ProgramRole.Role.DIRECTOR],
     ).first()
     if provider is None:
@@ -106,15 +106,15 @@ class SessionListCreate(generics.ListAPIView[Session]):
     )
     @idempotent
     def post(self, request: Request) -> Response:
-        try:
-            trainee = Trainee.objects.select_related("user").get(user=person_of(request))
-        except Trainee.DoesNotExist:
-            raise serializers.ValidationError({"non_field_errors": [NOT_A_TRAINEE]}) from None
+        person = person_of(request)
         body = s.SessionIn(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        data["provider"] = _provider(trainee, data.pop("provider"))
-        session = services.session_log(trainee=trainee, actor=person_of(request), **data)
+        data["provider"] = _provider(person, data.pop("provider"))
+        try:
+            session = services.session_log_own(actor=person, **data)
+        except Trainee.DoesNotExist:
+            raise serializers.ValidationError({"non_field_errors": [NOT_A_TRAINEE]}) from None
         # The trainee's own new session, with its related rows in hand: no need to read it back.
         response = _out(session, request, status_code=status.HTTP_201_CREATED)
         response["Location"] = f"/api/v1/sessions/{session.pk}/"

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from programs.models import ActivityCategory
 from tests.concurrency import race
 from tests.factories import (
     ProgramRoleFactory,
@@ -87,3 +88,37 @@ def test_a_withdrawal_racing_a_countersignature_is_never_lost(submitted, monkeyp
         assert stored.status == "submitted"
     else:
         assert stored.status == "verified"
+
+
+def test_logging_ones_own_session_waits_for_the_trainees_lock(trainee, enrollment, frozen_today):
+    """`session_log_own` finds and locks the trainee in one query; a writer already holding the
+    trainee's lock makes it wait, so the pending-refresh request stays exact."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks across connections need PostgreSQL (CI runs this on PostgreSQL)")
+    from django.db import transaction
+
+    from trainees.models import Trainee
+
+    def hold_lock():
+        # NO KEY UPDATE: the session insert's own foreign-key check (KEY SHARE) does not wait on
+        # it, so only the service's explicit lock can make the logger wait.
+        with transaction.atomic():
+            Trainee.objects.select_for_update(no_key=True).get(pk=trainee.pk)
+            time.sleep(0.4)
+        return time.monotonic()
+
+    def log_own():
+        time.sleep(0.1)  # let the holder take the lock first
+        services.session_log_own(
+            actor=trainee.user,
+            date=enrollment.start_date,
+            duration_minutes=50,
+            category=ActivityCategory.objects.get(key="client_individual"),
+        )
+        return time.monotonic()
+
+    outcomes = race(hold_lock, log_own)
+
+    assert isinstance(outcomes["second"], float), outcomes
+    assert outcomes["second"] >= outcomes["first"]
+    assert Session.objects.filter(trainee=trainee).count() == 1

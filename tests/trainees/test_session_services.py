@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from programs.models import ActivityCategory
 from tests.factories import SupervisorAssignmentFactory, UserFactory
-from trainees.models import Session, SessionFormat, SessionStatus
+from trainees.models import Session, SessionFormat, SessionStatus, SnapshotRefreshRequest, Trainee
 from trainees.models.session import HARD_DELETE_FORBIDDEN
 from trainees.selectors.compliance import enrollment_compliance
 from trainees.services.sessions import (
@@ -33,6 +33,7 @@ from trainees.services.sessions import (
     WITHDRAWN_SESSION,
     session_countersign,
     session_log,
+    session_log_own,
     session_reject,
     session_restore,
     session_submit,
@@ -201,6 +202,50 @@ def test_logging_creates_a_draft(trainee):
         None,
     )
     assert [h.history_change_reason for h in Session.history.filter(id=session.pk)] == ["logged"]
+
+
+def test_logging_ones_own_session_finds_the_trainee_from_the_person(trainee, other_trainee):
+    session = session_log_own(
+        actor=trainee.user,
+        date=SESSION_DAY,
+        duration_minutes=45,
+        category=category("client_individual"),
+        submit=True,
+    )
+
+    stored = Session.objects.get(pk=session.pk)
+    assert (stored.trainee, stored.duration_minutes, stored.status) == (
+        trainee,
+        45,
+        SessionStatus.SUBMITTED,
+    )
+    assert [h.history_change_reason for h in Session.history.filter(id=session.pk)] == ["logged"]
+    assert list(SnapshotRefreshRequest.objects.values_list("trainee_id", flat=True)) == [trainee.pk]
+
+
+def test_logging_ones_own_session_refuses_someone_who_is_not_a_trainee(supervisor):
+    with pytest.raises(Trainee.DoesNotExist):
+        session_log_own(
+            actor=supervisor,
+            date=SESSION_DAY,
+            duration_minutes=45,
+            category=category("client_individual"),
+        )
+
+    assert Session.objects.count() == 0
+
+
+def test_logging_ones_own_session_validates_like_any_other(trainee):
+    with pytest.raises(ValidationError) as caught:
+        session_log_own(
+            actor=trainee.user,
+            date=date(2025, 12, 1),
+            duration_minutes=45,
+            category=category("client_individual"),
+        )
+
+    assert caught.value.message_dict == {"date": [NO_ENROLLMENT_ON_DATE]}
+    assert Session.objects.count() == 0
 
 
 def test_logging_with_submit_sends_it_straight_for_countersigning(trainee):
