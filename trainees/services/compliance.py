@@ -222,6 +222,11 @@ def trainee_snapshots_refresh(*, trainee_id: int) -> int:
 # --- after a change to sessions: deferred, coalesced, never lost ---------------------------------
 
 
+MOVE_REFRESH_REQUEST_SQL = (
+    f"UPDATE {SnapshotRefreshRequest._meta.db_table} SET requested_at = %s WHERE trainee_id = %s"
+)
+
+
 def trainee_snapshots_mark_stale(*, trainee_id: int) -> None:
     """Record that the trainee's snapshots are out of date and have a worker recompute them.
 
@@ -232,8 +237,12 @@ def trainee_snapshots_mark_stale(*, trainee_id: int) -> None:
     burst of writes for one trainee into one or two recomputes.
     """
     now = timezone.now()
-    if SnapshotRefreshRequest.objects.filter(trainee_id=trainee_id).update(requested_at=now):
-        return
+    # Written out: every logged session runs this, and the ORM's update() spends several times
+    # the statement's own cost compiling it.
+    with connection.cursor() as cursor:
+        cursor.execute(MOVE_REFRESH_REQUEST_SQL, [now, trainee_id])
+        if cursor.rowcount:
+            return
     SnapshotRefreshRequest.objects.create(trainee_id=trainee_id, requested_at=now)
     transaction.on_commit(lambda: _publish_refresh(trainee_id))
 

@@ -10,8 +10,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -75,6 +75,26 @@ def _lock_trainee(trainee: Trainee) -> None:
     Trainee.objects.select_for_update().filter(pk=trainee.pk).values_list("pk", flat=True).get()
 
 
+# For each of the trainee's enrollments covering a date, whether its program uses a category. Every
+# logged or edited session runs this; written out, it costs a tenth of the Python time the
+# equivalent ORM query (an Exists annotation under an OR of Q objects) spends compiling itself.
+COVERING_ENROLLMENTS_USE_SQL = f"""
+    SELECT EXISTS (
+        SELECT 1 FROM {ProgramCategory._meta.db_table} pc
+        WHERE pc.program_id = e.program_id AND pc.category_id = %s
+    )
+    FROM {Enrollment._meta.db_table} e
+    WHERE e.trainee_id = %s AND e.start_date <= %s
+      AND (e.ended_on >= %s OR (e.ended_on IS NULL AND e.expected_end_date >= %s))
+"""
+
+
+def _covering_enrollments_use(trainee: Trainee, on: date, category_id: int | None) -> list[bool]:
+    with connection.cursor() as cursor:
+        cursor.execute(COVERING_ENROLLMENTS_USE_SQL, [category_id, trainee.pk, on, on, on])
+        return [bool(uses) for (uses,) in cursor.fetchall()]
+
+
 def _validate(session: Session, trainee: Trainee) -> None:
     errors: dict[str, list[str]] = {}
 
@@ -94,24 +114,7 @@ def _validate(session: Session, trainee: Trainee) -> None:
     if session.provider_id is not None and session.provider_name:
         add("provider_name", ONE_PROVIDER)
     if session.date and "date" not in errors:
-        # One query: for each enrollment covering the date, whether its program uses the category.
-        uses_category = (
-            Enrollment.objects.filter(trainee=trainee, start_date__lte=session.date)
-            .filter(
-                Q(ended_on__gte=session.date)
-                | Q(ended_on__isnull=True, expected_end_date__gte=session.date)
-            )
-            .annotate(
-                uses=Exists(
-                    ProgramCategory.objects.filter(
-                        program_id=OuterRef("program_id"), category_id=session.category_id
-                    )
-                )
-            )
-            .order_by()
-            .values_list("uses", flat=True)
-        )
-        covering = list(uses_category)
+        covering = _covering_enrollments_use(trainee, session.date, session.category_id)
         if not covering:
             add("date", NO_ENROLLMENT_ON_DATE)
         elif session.category_id is not None and not any(covering):
@@ -171,9 +174,24 @@ def session_log_own(*, actor: User, **fields: Any) -> Session:
     Raises Trainee.DoesNotExist for someone who is not a trainee, besides `session_log`'s errors.
     """
     with transaction.atomic():
-        trainee = Trainee.objects.select_for_update().get(user=actor)
-        trainee.user = actor
+        trainee = _lock_trainee_of(actor)
         return _log_locked(trainee, **fields)
+
+
+def _lock_trainee_of(user: User) -> Trainee:
+    # Written out, and `created_at` left deferred: this is the first statement of every logged
+    # session, and the ORM spends twice as long building it as PostgreSQL takes to run it.
+    sql = f"SELECT id, user_id, external_id FROM {Trainee._meta.db_table} WHERE user_id = %s"
+    if connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Trainee.DoesNotExist
+    trainee = Trainee.from_db(connection.alias, ["id", "user_id", "external_id"], row)
+    trainee.user = user
+    return trainee
 
 
 def _log_locked(
