@@ -10,7 +10,10 @@ import re
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from accounts.services import personal_token_create
 from api.idempotency import KEY_MISMATCH
 from programs.models import ActivityCategory, ProgramRole
 from tests.api.errors import PEOPLE_ONLY, error, invalid, not_found
@@ -602,3 +605,30 @@ def test_the_trainee_sees_their_own_private_details(api_client, trainee, private
         (plain.pk, "client_individual", "Client A, intake", "Dr Plain"),
     ]
     assert api_client.get(detail(therapy.pk)).json()["notes"] == "We talked about my mother"
+
+
+def test_logging_a_session_takes_six_statements(api_client, trainee):
+    """Logging is the hottest write: credential, trainee lock, enrollment check, the row, its
+    history, the pending snapshot refresh; nothing else (savepoints stand in for BEGIN/COMMIT
+    inside the test's transaction)."""
+    _, issued = personal_token_create(user=trainee.user, name="phone")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {issued.raw}")
+    # The first request also records the token's use and creates the refresh request.
+    assert api_client.post(SESSIONS, LOG, format="json").status_code == 201
+
+    with CaptureQueriesContext(connection) as queries:
+        response = api_client.post(SESSIONS, {**LOG, "date": "2026-06-02"}, format="json")
+
+    assert response.status_code == 201
+    statements = [" ".join(q["sql"].split()[:4]) for q in queries.captured_queries]
+    assert [re.sub(r'"s\d+_x\d+"', "sp", s) for s in statements] == [
+        'SELECT "accounts_personaltoken"."id", "accounts_personaltoken"."user_id", '
+        '"accounts_personaltoken"."name",',
+        "SAVEPOINT sp",
+        "SELECT id, user_id, external_id",
+        "SELECT EXISTS ( SELECT",
+        'INSERT INTO "trainees_session" ("trainee_id",',
+        'INSERT INTO "trainees_historicalsession" ("id",',
+        "UPDATE trainees_snapshotrefreshrequest SET requested_at",
+        "RELEASE SAVEPOINT sp",
+    ]
