@@ -320,25 +320,32 @@ def measure_dashboard(runs: int) -> list[Figure]:
     return figures
 
 
-def measure_reminders() -> Figure:
+# The two slow figures, (6) and (7), are repeated fewer times than the rest: a few runs are enough
+# for a median that the half-size comparison can lean on.
+SLOW_RUNS = 3
+
+
+def measure_reminders(runs: int) -> Figure:
     try:
         from reminders.benchmark import run_reminder_benchmark
     except ImportError:
         return Figure("(7) weekly reminder run", "ms", [], note="not available")
-    result = run_reminder_benchmark()
-    seconds = float(result.get("wall_seconds", result.get("seconds", 0.0)))
+    # Each run is rolled back, so every run plans and sends the same week's reminders.
+    results = [run_reminder_benchmark() for _ in range(runs)]
+    samples = [float(r["wall_seconds"]) * 1000 for r in results]
+    middle = results[samples.index(sorted(samples)[len(samples) // 2])]
     figure = Figure(
         "(7) weekly reminder run, all trainees",
         "ms",
-        [seconds * 1000],
+        samples,
         target="<= 30 s",
-        note=str({k: v for k, v in result.items() if k not in ("wall_seconds", "seconds")}),
+        note=str({k: v for k, v in middle.items() if k not in ("wall_seconds", "seconds")}),
     )
-    figure.ok = seconds <= 30
+    figure.ok = figure.median <= 30_000
     return figure
 
 
-def measure_recompute() -> Figure:
+def measure_recompute(runs: int) -> Figure:
     script = (
         "import resource, time, django; django.setup();"
         "from trainees.services.compliance import snapshots_refresh_all;"
@@ -346,23 +353,29 @@ def measure_recompute() -> Figure:
         "print(n, (time.perf_counter() - t) * 1000,"
         " resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=os.environ.copy(),
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    count, ms, max_rss_kb = int(out[0]), float(out[1]), int(out[2])
+    samples: list[float] = []
+    peak_kb = 0
+    count = 0
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            env=os.environ.copy(),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        count, ms, max_rss_kb = int(out[0]), float(out[1]), int(out[2])
+        samples.append(ms)
+        peak_kb = max(peak_kb, max_rss_kb)
     figure = Figure(
         name=f"(6) recompute all {count} snapshots",
         unit="ms",
-        samples=[ms],
+        samples=samples,
         target="<= 60 s and <= 1 GiB peak",
-        note=f"peak memory {max_rss_kb / 1024:.0f} MiB (parent + largest worker)",
+        note=f"peak memory {peak_kb / 1024:.0f} MiB (parent + largest worker, highest of {runs} runs)",
     )
-    figure.ok = ms <= 60_000 and max_rss_kb <= 1024 * 1024
+    figure.ok = figure.median <= 60_000 and peak_kb <= 1024 * 1024
     return figure
 
 
@@ -628,8 +641,8 @@ MEASURES: dict[str, Callable[[argparse.Namespace, dict[str, Any]], list[Figure]]
     "overview": lambda args, creds: measure_overview(args.runs),
     "dashboard": lambda args, creds: measure_dashboard(args.runs),
     "logging": lambda args, creds: measure_logging(creds, requests_each=40),
-    "recompute": lambda args, creds: [measure_recompute()],
-    "reminders": lambda args, creds: [measure_reminders()],
+    "recompute": lambda args, creds: [measure_recompute(min(args.runs, SLOW_RUNS))],
+    "reminders": lambda args, creds: [measure_reminders(min(args.runs, SLOW_RUNS))],
     "engine": lambda args, creds: [measure_engine(args.runs)],
 }
 
