@@ -6,7 +6,7 @@ snapshots; serialising a trainee's writes keeps the pending-refresh request (see
 """
 
 from datetime import date, time
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -127,22 +127,24 @@ def _validate(session: Session, trainee: Trainee) -> None:
     session.full_clean(exclude=RELATED_FIELDS, validate_constraints=False)
 
 
-def session_log(
-    *,
-    trainee: Trainee,
-    actor: User,
-    date: date,
-    duration_minutes: int,
-    category: ActivityCategory,
-    start_time: time | None = None,
-    format: str = SessionFormat.INDIVIDUAL,
-    group_size: int | None = None,
-    modality: str = "in_person",
-    provider: User | None = None,
-    provider_name: str = "",
-    notes: str = "",
-    submit: bool = False,
-) -> Session:
+class LoggedSession(TypedDict, total=False):
+    """What a trainee logs: `date`, `duration_minutes` and `category`, and any of the rest (the
+    model's defaults otherwise). `submit` sends it for countersigning right away."""
+
+    date: Required[date]
+    duration_minutes: Required[int]
+    category: Required[ActivityCategory]
+    start_time: time | None
+    format: str
+    group_size: int | None
+    modality: str
+    provider: User | None
+    provider_name: str
+    notes: str
+    submit: bool
+
+
+def session_log(*, trainee: Trainee, actor: User, **fields: Unpack[LoggedSession]) -> Session:
     """Log a session as a draft (or submitted). Not idempotent: callers dedupe (idempotency keys).
 
     Raises ValidationError with field messages, PermissionDenied if `actor` is not the trainee.
@@ -151,31 +153,17 @@ def session_log(
         raise PermissionDenied(NOT_YOUR_SESSION)
     with transaction.atomic():
         _lock_trainee(trainee)
-        return _log_locked(
-            trainee,
-            date=date,
-            duration_minutes=duration_minutes,
-            category=category,
-            start_time=start_time,
-            format=format,
-            group_size=group_size,
-            modality=modality,
-            provider=provider,
-            provider_name=provider_name,
-            notes=notes,
-            submit=submit,
-        )
+        return _log_locked(trainee, fields)
 
 
-def session_log_own(*, actor: User, **fields: Any) -> Session:
+def session_log_own(*, actor: User, **fields: Unpack[LoggedSession]) -> Session:
     """`session_log` for the signed-in person's own session, as the API logs it: finding their
     trainee record and locking it is one query instead of two (logging is the hottest write).
 
     Raises Trainee.DoesNotExist for someone who is not a trainee, besides `session_log`'s errors.
     """
     with transaction.atomic():
-        trainee = _lock_trainee_of(actor)
-        return _log_locked(trainee, **fields)
+        return _log_locked(_lock_trainee_of(actor), fields)
 
 
 def _lock_trainee_of(user: User) -> Trainee:
@@ -194,34 +182,10 @@ def _lock_trainee_of(user: User) -> Trainee:
     return trainee
 
 
-def _log_locked(
-    trainee: Trainee,
-    *,
-    date: date,
-    duration_minutes: int,
-    category: ActivityCategory,
-    start_time: time | None = None,
-    format: str = SessionFormat.INDIVIDUAL,
-    group_size: int | None = None,
-    modality: str = "in_person",
-    provider: User | None = None,
-    provider_name: str = "",
-    notes: str = "",
-    submit: bool = False,
-) -> Session:
-    session = Session(
-        trainee=trainee,
-        date=date,
-        start_time=start_time,
-        duration_minutes=duration_minutes,
-        category=category,
-        format=format,
-        group_size=group_size,
-        modality=modality,
-        provider=provider,
-        provider_name=provider_name,
-        notes=notes,
-    )
+def _log_locked(trainee: Trainee, fields: LoggedSession) -> Session:
+    values = dict(fields)
+    submit = values.pop("submit", False)
+    session = Session(trainee=trainee, **values)
     if submit:
         session.status = SessionStatus.SUBMITTED
         session.submitted_at = timezone.now()
