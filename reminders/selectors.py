@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Count, Exists, F, Min, OuterRef, Q
 
 from accounts.models import User
 from programs.models import Program, ProgramRole
@@ -27,6 +27,7 @@ from trainees.models import (
     SupervisorAssignment,
 )
 from trainees.models import ReminderKind as PreferenceKind
+from trainees.selectors.access import private_to_trainee
 
 # Kinds that the trainee-facing preference page (trainees.NotificationPreference) switches.
 PREFERENCE_KIND = {
@@ -304,19 +305,35 @@ class Waiting:
 
 def waiting_countersign(*, older_than: datetime) -> list[Waiting]:
     """Submitted sessions waiting since before `older_than`, per responsible supervisor and
-    program (one aggregate query)."""
+    program (one aggregate query).
+
+    A session counts for a supervisor exactly when it is in their countersign queue through an
+    assignment (trainees.selectors.countersign.sessions_to_countersign): the assignment covers
+    the session's date and category, and the category is not private to the trainee. A count
+    that included private sessions would tell the supervisor, and the director they are
+    escalated to, that personal therapy is waiting somewhere they cannot see.
+    """
+    session = "enrollment__trainee__sessions"
+    private = private_to_trainee(
+        category_id=f"{session}__category_id", trainee_id="enrollment__trainee_id"
+    )
     rows = (
+        # One filter() call: every condition on the sessions join applies to the same session.
         SupervisorAssignment.objects.filter(
+            Q(**{f"{session}__status": SessionStatus.SUBMITTED}),
+            Q(**{f"{session}__withdrawn_at__isnull": True}),
+            Q(**{f"{session}__submitted_at__lt": older_than}),
+            Q(starts_on__lte=F(f"{session}__date")),
+            Q(ends_on__isnull=True) | Q(ends_on__gte=F(f"{session}__date")),
+            Q(categories__isnull=True) | Q(categories=F(f"{session}__category_id")),
+            ~private,
+            ~Q(enrollment__trainee__user_id=F("supervisor_id")),
             enrollment__status=Enrollment.Status.ACTIVE,
-            enrollment__trainee__sessions__status=SessionStatus.SUBMITTED,
-            enrollment__trainee__sessions__withdrawn_at__isnull=True,
-            enrollment__trainee__sessions__submitted_at__lt=older_than,
         )
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=older_than.date()))
         .values("supervisor_id", "enrollment__program_id")
         .annotate(
-            sessions=Count("enrollment__trainee__sessions", distinct=True),
-            oldest=Min("enrollment__trainee__sessions__submitted_at"),
+            sessions=Count(session, distinct=True),
+            oldest=Min(f"{session}__submitted_at"),
         )
         .order_by("supervisor_id", "enrollment__program_id")
     )
@@ -490,7 +507,10 @@ def due_director_digest(*, now: datetime) -> Iterator[DueReminder]:
     }
     waiting = {
         row["trainee__enrollments__program_id"]: row["n"]
+        # Private sessions are in nobody's countersign queue; counting them here would tell
+        # the director that personal therapy awaits confirmation.
         for row in Session.objects.filter(
+            ~private_to_trainee(),
             status=SessionStatus.SUBMITTED,
             withdrawn_at__isnull=True,
             submitted_at__lt=now - timedelta(days=7),

@@ -9,6 +9,7 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
+from programs.models import ActivityCategory
 from reminders.models import Delivery, DeliveryStatus, Kind, ProgramReminderSettings
 from reminders.services import deliveries_plan, deliveries_send
 from reminders.tokens import unsubscribe_token
@@ -241,6 +242,60 @@ def test_a_program_can_shorten_the_countersign_wait(trainee, supervisor, program
     assert [m.subject for m in sent] == ["1 session(s) waiting for your countersignature"]
 
 
+@pytest.mark.django_db
+def test_the_nudge_counts_only_sessions_in_the_supervisors_queue(trainee, supervisor, director):
+    """Personal therapy (a private category) and sessions outside the assignment's dates or
+    categories are not the supervisor's to countersign, so the nudge and the escalation to the
+    director do not count them: a count that did would reveal private sessions."""
+    from trainees.models import SupervisorAssignment
+
+    therapy = ActivityCategory.objects.get(key="personal_therapy")
+    supervision = ActivityCategory.objects.get(key="supervision_individual")
+    waited = datetime.fromisoformat("2026-06-01 09:00:00+00:00")
+    SessionFactory(
+        trainee=trainee,
+        date=date(2026, 5, 29),
+        category=therapy,
+        status="submitted",
+        submitted_at=waited,
+    )
+    _submitted(trainee, "2026-06-01 09:00:00+00:00", day=date(2026, 5, 29))  # client work: counts
+    SessionFactory(
+        trainee=trainee,
+        date=date(2026, 5, 28),
+        category=supervision,
+        status="submitted",
+        submitted_at=waited,
+    )
+    _submitted(trainee, "2026-06-01 09:00:00+00:00", day=date(2026, 1, 2))  # before the enrollment
+    # The assignment covers client work only, from 5 January.
+    assignment = SupervisorAssignment.objects.get(supervisor=supervisor)
+    assignment.categories.set([ActivityCategory.objects.get(key="client_individual")])
+
+    with at("2026-06-17 12:00:00+00:00"):
+        (nudge,) = planned_and_sent(Kind.COUNTERSIGN_NUDGE)
+        (escalation,) = planned_and_sent(Kind.COUNTERSIGN_ESCALATION)
+
+    assert nudge.subject == "1 session(s) waiting for your countersignature"
+    assert "Riverside MFT: 1 session(s), oldest submitted 01 June 2026" in nudge.body
+    assert "Sam Supervisor: 1 session(s), oldest submitted 01 June 2026" in escalation.body
+
+
+@pytest.mark.django_db
+def test_only_private_sessions_waiting_send_no_nudge(trainee, supervisor, director):
+    SessionFactory(
+        trainee=trainee,
+        date=date(2026, 5, 29),
+        category=ActivityCategory.objects.get(key="personal_therapy"),
+        status="submitted",
+        submitted_at=datetime.fromisoformat("2026-06-01 09:00:00+00:00"),
+    )
+
+    with at("2026-06-17 12:00:00+00:00"):
+        assert planned_and_sent(Kind.COUNTERSIGN_NUDGE) == []
+        assert planned_and_sent(Kind.COUNTERSIGN_ESCALATION) == []
+
+
 # --- deadline ----------------------------------------------------------------------------------
 
 
@@ -357,6 +412,14 @@ def test_the_director_digest_goes_out_once_a_week_with_the_programs_figures(
     )
     _submitted(enrollment.trainee, "2026-06-07 08:00:00+00:00")
     _submitted(enrollment.trainee, "2026-06-13 08:00:00+00:00")
+    # and personal therapy (private) waiting as long, which the program does not hear of
+    SessionFactory(
+        trainee=enrollment.trainee,
+        date=date(2026, 6, 1),
+        category=ActivityCategory.objects.get(key="personal_therapy"),
+        status=SessionStatus.SUBMITTED,
+        submitted_at=datetime.fromisoformat("2026-06-07 08:00:00+00:00"),
+    )
 
     # when passes run before and at Monday 08:00 (the default, UTC), and later that week
     with at("2026-06-15 07:59:59+00:00"):

@@ -87,13 +87,16 @@ def trainees_visible_to(principal: Principal) -> QuerySet[Trainee]:
     )
 
 
-def _private_to_trainee() -> Exists:
-    """The session's category is private in a program the trainee is enrolled in."""
+def private_to_trainee(
+    *, category_id: str = "category_id", trainee_id: str = "trainee_id"
+) -> Exists:
+    """The session's category is private in a program the trainee is enrolled in. The arguments
+    name the outer query's columns, for queries that reach sessions through a join."""
     return Exists(
         ProgramCategory.objects.filter(
             private=True,
-            category_id=OuterRef("category_id"),
-            program__enrollments__trainee_id=OuterRef("trainee_id"),
+            category_id=OuterRef(category_id),
+            program__enrollments__trainee_id=OuterRef(trainee_id),
         )
     )
 
@@ -105,12 +108,12 @@ def sessions_visible_to(principal: Principal) -> QuerySet[Session]:
         in_institution = Enrollment.objects.filter(
             trainee_id=OuterRef("trainee_id"), program__institution_id=principal.institution_id
         )
-        return sessions.filter(Exists(in_institution)).exclude(_private_to_trainee())
+        return sessions.filter(Exists(in_institution)).exclude(private_to_trainee())
     if not principal.is_authenticated:
         return sessions.none()
     own = Q(trainee__user=principal)
     if principal.is_staff:
-        return sessions.filter(own | ~_private_to_trainee())
+        return sessions.filter(own | ~private_to_trainee())
     managed = Enrollment.objects.filter(
         trainee_id=OuterRef("trainee_id"), program_id__in=managed_program_ids(principal)
     )
@@ -126,7 +129,7 @@ def sessions_visible_to(principal: Principal) -> QuerySet[Session]:
     )
     staff_view = (
         Exists(managed) | Exists(responsible) | Q(provider=principal) | Q(verified_by=principal)
-    ) & ~_private_to_trainee()
+    ) & ~private_to_trainee()
     return sessions.filter(own | staff_view)
 
 

@@ -115,6 +115,9 @@ def test_reminder_emails_to_staff_carry_no_private_detail(
 
     sent = set(Delivery.objects.filter(status="sent").values_list("kind", "recipient__email"))
     assert {("countersign_nudge", supervisor.email), ("director_digest", director.email)} <= sent
+    # Not even as a count: the nudge is about the client work alone.
+    (nudge,) = [m for m in mail.outbox if "waiting for your countersignature" in m.subject]
+    assert nudge.subject == "1 session(s) waiting for your countersignature"
     to_others = [m for m in mail.outbox if trainee.user.email not in m.to]
     recipients = {address for m in to_others for address in m.to}
     assert {supervisor.email, director.email} <= recipients  # the flows did run
