@@ -5,12 +5,13 @@ transaction: the deliveries exist exactly when the change they describe is commi
 happens later, in a task, with no transaction open across the HTTP call.
 """
 
+import http.client
 import json
 import logging
 import secrets
+import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,6 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from programs.models import Institution
+from webhooks.addresses import BlockedAddress, literal_host_error, public_address_of
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from webhooks.signing import DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signature
 
@@ -40,6 +42,7 @@ TIMEOUT_SECONDS = 5
 SEND_BATCH_SIZE = 50
 INSERT_BATCH_SIZE = 500
 USER_AGENT = "Countersign-Webhooks/1"
+RESPONSE_READ_LIMIT = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +62,11 @@ def subscription_create(
 ) -> WebhookSubscription:
     """Subscribe a URL. Returns the row with its secret (show it once). Raises ValidationError."""
     errors: dict[str, list[str]] = {}
-    if urlsplit(url).scheme not in ("http", "https"):
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
         errors["url"] = [URL_SCHEME]
+    elif (private := literal_host_error(parts.hostname)) is not None:
+        errors["url"] = [private]
     chosen = sorted(set(events))
     if not chosen:
         errors["events"] = [NO_EVENTS]
@@ -151,24 +157,54 @@ def enqueue_after_commit(delivery_ids: list[int]) -> None:
 # --- sending ---------------------------------------------------------------------------------
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    # A redirected POST would be replayed as a GET without its body: report the 3xx instead.
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to an address already checked (webhooks.addresses), not to whatever the host name
+    resolves to when the socket opens; the Host header still names the host."""
+
+    def __init__(self, host: str, port: int, *, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """The same for https: the certificate is verified against the host name (SNI included)."""
+
+    def __init__(self, host: str, port: int, *, address: str, timeout: float) -> None:
+        self._tls = ssl.create_default_context()
+        super().__init__(host, port, timeout=timeout, context=self._tls)
+        self._address = address
+
+    def connect(self) -> None:
+        raw = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._tls.wrap_socket(raw, server_hostname=self.host)
 
 
 def transport_post(url: str, body: bytes, headers: dict[str, str]) -> int:
-    """POST and return the status code. Raises OSError (URLError, timeouts) when nothing came
-    back. The one function tests replace with a fake."""
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    """POST and return the status code (a redirect is reported, not followed: it would replay the
+    POST as a GET without its body). Raises BlockedAddress for a receiver on a private address,
+    OSError (refused, timed out, unresolvable) when nothing came back. The one function tests
+    replace with a fake."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(URL_SCHEME)
+    secure = parts.scheme == "https"
+    port = parts.port or (443 if secure else 80)
+    address = public_address_of(parts.hostname, port)
+    connection_class = _PinnedHTTPSConnection if secure else _PinnedHTTPConnection
+    connection = connection_class(parts.hostname, port, address=address, timeout=TIMEOUT_SECONDS)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return int(error.code)
+        connection.request("POST", target, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read(RESPONSE_READ_LIMIT)  # the answer's body is not used; don't wait for much
+        return int(response.status)
+    except http.client.HTTPException as error:
+        raise OSError(f"malformed answer: {error!r}") from error
+    finally:
+        connection.close()
 
 
 def delivery_body(delivery: WebhookDelivery) -> bytes:
@@ -233,6 +269,9 @@ def delivery_send(*, delivery_id: int) -> str:
     # No transaction is open here: the claim is committed and the receiver may take seconds.
     try:
         status_code = transport_post(subscription.url, body, headers)
+    except BlockedAddress as blocked:
+        # Not a passing failure: retrying would only knock on the same private door again.
+        return _finish(delivery, DeliveryStatus.FAILED, None, f"Refused: {blocked}")
     except (OSError, ValueError) as failure:
         error = f"{type(failure).__name__}: {failure}"
     if status_code is not None and 200 <= status_code < 300:

@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 
-from config.settings.env import env_int, env_list, env_str
+from config.settings.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -225,6 +225,9 @@ REMINDERS_DEFAULT_HOUR = 16
 
 # Days a "confirm by e-mail" link works (trainees.services.external_confirmation).
 EXTERNAL_CONFIRMATION_DAYS = env_int("EXTERNAL_CONFIRMATION_DAYS", 14)
+# Webhooks reach public internet addresses only (webhooks/addresses.py); a development machine
+# with a receiver on localhost turns this on.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
 
 LOGGING = {
     "version": 1,

@@ -54,6 +54,7 @@ def test_a_key_subscribes_and_sees_the_secret_only_once(as_key, program):
     [
         ({"url": "ftp://hooks.example.org/in"}, "url", "Use an http:// or https:// address."),
         ({"url": "javascript:alert(1)"}, "url", "Enter a valid URL."),
+        ({"url": "http://169.254.169.254/latest/"}, "url", "public internet addresses only"),
         ({"events": []}, "events", "Ensure this field has at least 1 elements."),
         ({"events": ["session.deleted"]}, "events", None),
         ({"institution": "elsewhere"}, "institution", None),

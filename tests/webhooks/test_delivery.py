@@ -60,8 +60,10 @@ class Receiver(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def receiver():
-    """A real HTTP server on 127.0.0.1, in a thread, for the length of the test."""
+def receiver(settings):
+    """A real HTTP server on 127.0.0.1, in a thread, for the length of the test. It stands in for
+    an institution's public receiver, so private addresses are allowed while it runs."""
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
     Receiver.received = []
     Receiver.answer = 204
     server = HTTPServer(("127.0.0.1", 0), Receiver)
