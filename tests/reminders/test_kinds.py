@@ -153,10 +153,13 @@ def test_a_missed_weekly_cadence_period_sends_one_message_naming_it(
 # --- countersign nudge and escalation ------------------------------------------------------------
 
 
-def _submitted(trainee, submitted_at: str, day: date = date(2026, 6, 1)) -> None:
+def _submitted(
+    trainee, submitted_at: str, day: date = date(2026, 6, 1), category: str = "client_individual"
+) -> None:
     SessionFactory(
         trainee=trainee,
         date=day,
+        category=ActivityCategory.objects.get(key=category),
         status=SessionStatus.SUBMITTED,
         submitted_at=datetime.fromisoformat(submitted_at),
     )
@@ -249,25 +252,11 @@ def test_the_nudge_counts_only_sessions_in_the_supervisors_queue(trainee, superv
     director do not count them: a count that did would reveal private sessions."""
     from trainees.models import SupervisorAssignment
 
-    therapy = ActivityCategory.objects.get(key="personal_therapy")
-    supervision = ActivityCategory.objects.get(key="supervision_individual")
-    waited = datetime.fromisoformat("2026-06-01 09:00:00+00:00")
-    SessionFactory(
-        trainee=trainee,
-        date=date(2026, 5, 29),
-        category=therapy,
-        status="submitted",
-        submitted_at=waited,
-    )
-    _submitted(trainee, "2026-06-01 09:00:00+00:00", day=date(2026, 5, 29))  # client work: counts
-    SessionFactory(
-        trainee=trainee,
-        date=date(2026, 5, 28),
-        category=supervision,
-        status="submitted",
-        submitted_at=waited,
-    )
-    _submitted(trainee, "2026-06-01 09:00:00+00:00", day=date(2026, 1, 2))  # before the enrollment
+    waited = "2026-06-01 09:00:00+00:00"
+    _submitted(trainee, waited, day=date(2026, 5, 29), category="personal_therapy")
+    _submitted(trainee, waited, day=date(2026, 5, 29))  # client work: the one that counts
+    _submitted(trainee, waited, day=date(2026, 5, 28), category="supervision_individual")
+    _submitted(trainee, waited, day=date(2026, 1, 2))  # before the assignment starts
     # The assignment covers client work only, from 5 January.
     assignment = SupervisorAssignment.objects.get(supervisor=supervisor)
     assignment.categories.set([ActivityCategory.objects.get(key="client_individual")])
@@ -283,13 +272,7 @@ def test_the_nudge_counts_only_sessions_in_the_supervisors_queue(trainee, superv
 
 @pytest.mark.django_db
 def test_only_private_sessions_waiting_send_no_nudge(trainee, supervisor, director):
-    SessionFactory(
-        trainee=trainee,
-        date=date(2026, 5, 29),
-        category=ActivityCategory.objects.get(key="personal_therapy"),
-        status="submitted",
-        submitted_at=datetime.fromisoformat("2026-06-01 09:00:00+00:00"),
-    )
+    _submitted(trainee, "2026-06-01 09:00:00+00:00", category="personal_therapy")
 
     with at("2026-06-17 12:00:00+00:00"):
         assert planned_and_sent(Kind.COUNTERSIGN_NUDGE) == []
@@ -413,13 +396,7 @@ def test_the_director_digest_goes_out_once_a_week_with_the_programs_figures(
     _submitted(enrollment.trainee, "2026-06-07 08:00:00+00:00")
     _submitted(enrollment.trainee, "2026-06-13 08:00:00+00:00")
     # and personal therapy (private) waiting as long, which the program does not hear of
-    SessionFactory(
-        trainee=enrollment.trainee,
-        date=date(2026, 6, 1),
-        category=ActivityCategory.objects.get(key="personal_therapy"),
-        status=SessionStatus.SUBMITTED,
-        submitted_at=datetime.fromisoformat("2026-06-07 08:00:00+00:00"),
-    )
+    _submitted(enrollment.trainee, "2026-06-07 08:00:00+00:00", category="personal_therapy")
 
     # when passes run before and at Monday 08:00 (the default, UTC), and later that week
     with at("2026-06-15 07:59:59+00:00"):

@@ -5,13 +5,12 @@ import ipaddress
 import socket
 import ssl
 import subprocess
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from tests.webhooks.conftest import ALL_EVENTS
+from tests.webhooks.receiver import Receiver, serving
 from tests.webhooks.test_delivery import emit_one
 from webhooks.addresses import PRIVATE_ADDRESS, BlockedAddress, is_public, public_address_of
 from webhooks.services import delivery_send, subscription_create, transport_post
@@ -118,28 +117,14 @@ def test_a_name_resolving_to_public_addresses_gives_the_first(monkeypatch):
     assert public_address_of("hooks.example.org", 443) == "93.184.215.14"
 
 
-class _Receiver(BaseHTTPRequestHandler):
-    hosts: list[str] = []
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).hosts.append(self.headers["Host"])
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def local_receiver():
-    _Receiver.hosts = []
-    server = HTTPServer(("127.0.0.1", 0), _Receiver)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving() as server:
+        yield server
+
+
+def _hosts() -> list[str]:
+    return [headers["Host"] for headers, _ in Receiver.received]
 
 
 def test_a_delivery_to_a_name_that_now_resolves_privately_fails_without_retrying(
@@ -159,7 +144,7 @@ def test_a_delivery_to_a_name_that_now_resolves_privately_fails_without_retrying
     assert delivery.last_error == (
         f"Refused: hooks.example.org resolves to 127.0.0.1. {PRIVATE_ADDRESS}"
     )
-    assert _Receiver.hosts == []
+    assert _hosts() == []
 
 
 def test_the_delivery_connects_to_the_address_it_checked_and_names_the_host(
@@ -174,7 +159,7 @@ def test_the_delivery_connects_to_the_address_it_checked_and_names_the_host(
     status = transport_post(f"http://receiver.example:{port}/in?x=1", b"{}", {})
 
     assert status == 204
-    assert _Receiver.hosts == [f"receiver.example:{port}"]
+    assert _hosts() == [f"receiver.example:{port}"]
 
 
 @pytest.fixture
@@ -195,16 +180,10 @@ def tls_receiver(tmp_path, monkeypatch):
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     context.sni_callback = lambda sock, name, ctx: server_names.append(name)
-    _Receiver.hosts = []
-    server = HTTPServer(("127.0.0.1", 0), _Receiver)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     trusting = ssl.create_default_context
     monkeypatch.setattr(ssl, "create_default_context", lambda: trusting(cafile=str(cert)))
-    yield server, server_names
-    server.shutdown()
-    server.server_close()
+    with serving(tls=context) as server:
+        yield server, server_names
 
 
 def test_https_checks_the_certificate_against_the_name_not_the_address(
@@ -220,4 +199,4 @@ def test_https_checks_the_certificate_against_the_name_not_the_address(
         transport_post(f"https://impostor.example:{port}/in", b"{}", {})
 
     assert server_names[:2] == ["receiver.example", "impostor.example"]
-    assert _Receiver.hosts == [f"receiver.example:{port}"]
+    assert _hosts() == [f"receiver.example:{port}"]

@@ -3,16 +3,15 @@
 import hashlib
 import hmac
 import json
-import threading
 import time
 import urllib.error
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 import time_machine
 from django.utils import timezone
 
+from tests.webhooks.receiver import Receiver, serving
 from webhooks.models import DeliveryStatus, WebhookDelivery
 from webhooks.services import (
     BACKOFF_MAX_SECONDS,
@@ -45,33 +44,13 @@ def emit_one(subscription, data=None) -> WebhookDelivery:
     return WebhookDelivery.objects.get()
 
 
-class Receiver(BaseHTTPRequestHandler):
-    answer = 204
-    received: list[tuple[dict[str, str], bytes]] = []
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).received.append((dict(self.headers), body))
-        self.send_response(type(self).answer)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def receiver(settings):
-    """A real HTTP server on 127.0.0.1, in a thread, for the length of the test. It stands in for
-    an institution's public receiver, so private addresses are allowed while it runs."""
+    """A real HTTP server on 127.0.0.1 for the length of the test. It stands in for an
+    institution's public receiver, so private addresses are allowed while it runs."""
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
-    Receiver.received = []
-    Receiver.answer = 204
-    server = HTTPServer(("127.0.0.1", 0), Receiver)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving() as server:
+        yield server
 
 
 def test_a_receiver_verifies_the_signature_with_the_secret(subscription, receiver):
