@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -50,5 +51,10 @@ def browser_page(*, accept_downloads: bool = False) -> Iterator[Any]:
             yield context.new_page()
             context.close()
             browser.close()
+            # ORM calls made while playwright runs use a connection of their own (Django keeps
+            # connections per context, and playwright's greenlets have their own); close it
+            # here, in that context, or it outlives the test and blocks dropping the test
+            # database at the end of the run.
+            connections.close_all()
     finally:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
