@@ -319,6 +319,11 @@ def _datetime(value: Any) -> str | None:
 class CategoryKey(serializers.SlugRelatedField[ActivityCategory]):
     """A category by its key, looked up in the process's copy of the vocabulary (no query)."""
 
+    default_error_messages = {
+        **serializers.SlugRelatedField.default_error_messages,
+        "does_not_exist": 'No activity category has the key "{value}".',
+    }
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(slug_field="key", queryset=ActivityCategory.objects.all(), **kwargs)
 

@@ -161,7 +161,7 @@ def test_a_session_names_its_provider_by_email(api_client, trainee, supervisor):
         ),
         pytest.param(
             {"category": "astrology"},
-            {"category": ["Object with key=astrology does not exist."]},
+            {"category": ['No activity category has the key "astrology".']},
             id="unknown-category",
         ),
         pytest.param(
