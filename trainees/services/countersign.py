@@ -14,8 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from trainees.models import Session, SessionStatus, Trainee
+from trainees.models import Session, SessionStatus
 from trainees.services.compliance import trainee_snapshots_mark_stale
+from trainees.services.locks import trainees_lock
 from trainees.services.sessions import (
     NOT_AWAITING,
     NOT_THEIR_SUPERVISOR,
@@ -43,13 +44,8 @@ def _locked_batch(session_ids: list[int], supervisor: User) -> list[Session]:
     trainee_ids = sorted(
         set(Session.objects.filter(pk__in=ids).values_list("trainee_id", flat=True))
     )
-    # Same lock order as trainees.services.sessions: trainee rows first, then the sessions.
-    list(
-        Trainee.objects.select_for_update()
-        .filter(pk__in=trainee_ids)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    # Trainee rows first, then the sessions, as every session service does.
+    trainees_lock(*trainee_ids)
     sessions = list(
         Session.objects.select_for_update(of=("self",))
         .select_related("trainee")
@@ -116,9 +112,7 @@ def session_reopen(*, session: Session, supervisor: User, reason: str) -> Sessio
     if not reason:
         raise ValidationError({"reason": [REOPEN_REASON_REQUIRED]})
     with transaction.atomic():
-        Trainee.objects.select_for_update().filter(pk=session.trainee_id).values_list(
-            "pk", flat=True
-        ).get()
+        trainees_lock(session.trainee_id)
         current = (
             Session.objects.select_for_update(of=("self",))
             .select_related("trainee")

@@ -36,6 +36,7 @@ from trainees.models import (
 )
 from trainees.models.external_confirmation import ConfirmationOutcome, ConfirmationState
 from trainees.services.compliance import trainee_snapshots_mark_stale
+from trainees.services.locks import trainees_lock
 from webhooks.events import sessions_verified_emit
 
 logger = logging.getLogger(__name__)
@@ -105,10 +106,6 @@ def session_fingerprint(session: Session) -> str:
     return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()
 
 
-def _lock_trainee(trainee_id: int) -> None:
-    Trainee.objects.select_for_update().filter(pk=trainee_id).values_list("pk", flat=True).get()
-
-
 def _open_items_of(session_ids: list[int]) -> list[int]:
     """Sessions among these already covered by a request that can still be answered."""
     return list(
@@ -144,7 +141,7 @@ def external_confirmation_request(
     if len(message.strip()) > MESSAGE_LENGTH:
         raise ValidationError({"message": [MESSAGE_TOO_LONG]})
     with transaction.atomic():
-        _lock_trainee(trainee.pk)
+        trainees_lock(trainee.pk)
         sessions = list(
             Session.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
         )
@@ -193,7 +190,7 @@ def _publish_request_email(request_id: int) -> None:
 def _locked_own_request(
     request: ExternalConfirmationRequest, actor: User
 ) -> ExternalConfirmationRequest:
-    _lock_trainee(request.trainee_id)
+    trainees_lock(request.trainee_id)
     current = (
         ExternalConfirmationRequest.objects.select_for_update(of=("self",))
         .select_related("trainee")
@@ -322,7 +319,7 @@ def _locked_for_answer(token: str) -> ExternalConfirmationRequest:
     )
     if trainee_id is None:
         raise LinkNotFound(LINK_INVALID)
-    _lock_trainee(trainee_id)
+    trainees_lock(trainee_id)
     # Re-read under the lock: a concurrent answer, cancellation or resend may have just landed.
     return _usable(
         ExternalConfirmationRequest.objects.select_for_update(of=("self",))

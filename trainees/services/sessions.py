@@ -26,6 +26,7 @@ from trainees.models import (
 )
 from trainees.models.session import MAX_SESSION_MINUTES
 from trainees.services.compliance import trainee_snapshots_mark_stale
+from trainees.services.locks import trainees_lock
 from webhooks.events import sessions_verified_emit
 
 FUTURE_DATE = "A session cannot be dated after today."
@@ -69,10 +70,6 @@ def _trainee_today(trainee: Trainee) -> date:
     except (ValueError, KeyError):
         zone = ZoneInfo("UTC")
     return timezone.now().astimezone(zone).date()
-
-
-def _lock_trainee(trainee: Trainee) -> None:
-    Trainee.objects.select_for_update().filter(pk=trainee.pk).values_list("pk", flat=True).get()
 
 
 # For each of the trainee's enrollments covering a date, whether its program uses a category. Every
@@ -152,7 +149,7 @@ def session_log(*, trainee: Trainee, actor: User, **fields: Unpack[LoggedSession
     if actor.pk != trainee.user_id:
         raise PermissionDenied(NOT_YOUR_SESSION)
     with transaction.atomic():
-        _lock_trainee(trainee)
+        trainees_lock(trainee.pk)
         return _log_locked(trainee, fields)
 
 
@@ -211,7 +208,7 @@ def _own_locked(session: Session, actor: User) -> Session:
 
 
 def _locked(session: Session) -> Session:
-    _lock_trainee(session.trainee)
+    trainees_lock(session.trainee_id)
     return Session.objects.select_for_update().select_related("trainee__user").get(pk=session.pk)
 
 
