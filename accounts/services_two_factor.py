@@ -22,7 +22,6 @@ from accounts.models import User
 from accounts.selectors_two_factor import (
     programs_requiring_two_factor_of,
     totp_device_confirmed,
-    totp_device_pending,
     user_may_use_two_factor,
 )
 
@@ -105,37 +104,58 @@ def two_factor_verify(*, user: User, code: str) -> Device:
     raise ValidationError({"code": CODE_WRONG}, code="wrong")
 
 
-def two_factor_setup_begin(*, user: User) -> TOTPDevice:
-    """The authenticator waiting to be confirmed, created on first call (idempotent: a reload of
-    the set-up page shows the same secret, so a half-scanned code stays valid)."""
+def two_factor_setup_begin(*, user: User, resume: int | None = None) -> TOTPDevice:
+    """A new authenticator waiting to be confirmed, or the one `resume` names if it is still
+    waiting (the set-up page passes the one this browser started, so a reload shows the same
+    secret and a half-scanned code stays valid).
+
+    Starting afresh discards every other unconfirmed authenticator of the person: a secret shown
+    to one browser (perhaps someone who has only the password) never becomes the one another
+    browser confirms.
+    """
     if not user_may_use_two_factor(user=user):
         raise ValidationError(SETUP_NOT_OFFERED, code="not_offered")
     if totp_device_confirmed(user=user) is not None:
         raise ValidationError(SETUP_ALREADY_ON, code="already_on")
-    pending = totp_device_pending(user=user)
-    if pending is not None:
-        return pending
-    return TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+    with transaction.atomic():
+        waiting = TOTPDevice.objects.filter(user=user, confirmed=False)
+        if resume is not None:
+            pending = waiting.filter(pk=resume).first()
+            if pending is not None:
+                return pending
+        waiting.delete()
+        return TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
 
 
 def _backup_codes_replace(*, user: User) -> BackupCodes:
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name=BACKUP_DEVICE_NAME, confirmed=True)
+    # The device row stays and only its codes change: a session signed in with a backup code
+    # is verified by this device, and deleting it would sign that session out.
+    devices = StaticDevice.objects.filter(user=user).order_by("pk")
+    device = devices.first()
+    if device is None:
+        device = StaticDevice.objects.create(user=user, name=BACKUP_DEVICE_NAME, confirmed=True)
+    else:
+        devices.exclude(pk=device.pk).delete()
+        StaticToken.objects.filter(device=device).delete()
+        if not device.confirmed:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
     codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
     return BackupCodes(codes=codes)
 
 
-def two_factor_setup_confirm(*, user: User, code: str) -> tuple[TOTPDevice, BackupCodes]:
-    """Confirm the pending authenticator with a current code from it, and issue backup codes
-    (returned once; they are not shown again). Raises ValidationError for a wrong code."""
+def two_factor_setup_confirm(
+    *, user: User, code: str, device_id: int | None = None
+) -> tuple[TOTPDevice, BackupCodes]:
+    """Confirm the pending authenticator (`device_id`: the one this browser was shown; the set-up
+    page always names it) with a current code from it, and issue backup codes (returned once;
+    they are not shown again). Raises ValidationError for a wrong code."""
     with transaction.atomic():
-        device = (
-            TOTPDevice.objects.select_for_update()
-            .filter(user=user, confirmed=False)
-            .order_by("pk")
-            .first()
-        )
+        waiting = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False)
+        if device_id is not None:
+            waiting = waiting.filter(pk=device_id)
+        device = waiting.order_by("pk").first()
         if device is None:
             raise ValidationError(
                 SETUP_ALREADY_ON if totp_device_confirmed(user=user) else SETUP_NOT_STARTED,

@@ -54,6 +54,8 @@ from accounts.two_factor_session import two_factor_state_remember
 from trainees.views.common import apply_errors
 
 PENDING_KEY = "two_factor_pending"
+# The unconfirmed authenticator this browser's set-up page showed.
+SETUP_DEVICE_SESSION_KEY = "two_factor_setup_device"
 # Long enough to find the phone, short enough that a forgotten half-sign-in goes stale.
 PENDING_SECONDS = 5 * 60
 PENDING_EXPIRED = "Your sign-in took too long. Enter your e-mail and password again."
@@ -193,18 +195,27 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Two-factor sign-in is already on.")
         return redirect("accounts:two_factor")
     form = TwoFactorCodeForm(request.POST or None)
+    # The authenticator this browser was shown; no other browser's can be confirmed here.
+    started = request.session.get(SETUP_DEVICE_SESSION_KEY)
     if request.method == "POST" and form.is_valid():
         try:
-            device, codes = two_factor_setup_confirm(user=user, code=form.cleaned_data["code"])
+            device, codes = two_factor_setup_confirm(
+                # Nothing started in this browser: id 0 matches no device, "start again".
+                user=user,
+                code=form.cleaned_data["code"],
+                device_id=started or 0,
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
+            request.session.pop(SETUP_DEVICE_SESSION_KEY, None)
             # This session proved the code: it is verified, and stays signed in.
             otp_login(request, device)
             two_factor_state_remember(request, user)
             messages.success(request, "Two-factor sign-in is on.")
             return _codes_page(request, codes, first=True)
-    device = two_factor_setup_begin(user=user)
+    device = two_factor_setup_begin(user=user, resume=started)
+    request.session[SETUP_DEVICE_SESSION_KEY] = device.pk
     return render(
         request,
         "accounts/two_factor_setup.html",

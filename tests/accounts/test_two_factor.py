@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.db import connection
 from django.http import HttpResponse
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -116,6 +116,32 @@ def test_reloading_the_setup_page_keeps_the_same_secret(client, director, clock)
     client.get(SETUP)
 
     assert TOTPDevice.objects.filter(user=director).count() == 1
+
+
+def test_a_secret_shown_to_another_browser_is_never_the_one_confirmed(director, clock):
+    """Someone with only the password opens the set-up page first: the secret they read must
+    not become the person's authenticator when the person sets it up in their own browser."""
+
+    intruder, owner = Client(), Client()
+    intruder.force_login(director)
+    intruder.get(SETUP)
+    seen_by_intruder = TOTPDevice.objects.get(user=director)
+
+    owner.force_login(director)
+    owner.get(SETUP)
+    shown_to_owner = TOTPDevice.objects.get(user=director)
+    done = owner.post(SETUP, {"code": code_for(shown_to_owner)})
+
+    assert done.status_code == 200
+    assert shown_to_owner.pk != seen_by_intruder.pk
+    assert list(TOTPDevice.objects.filter(user=director).values_list("pk", "confirmed")) == [
+        (shown_to_owner.pk, True)
+    ]
+    # The intruder's code, from the discarded secret, confirms nothing either.
+    clock.shift(30)
+    late = intruder.post(SETUP, {"code": f"{totp(seen_by_intruder.bin_key):06d}"})
+    assert late.status_code == 302  # already on: sent to the two-factor page
+    assert TOTPDevice.objects.get(user=director).pk == shown_to_owner.pk
 
 
 @pytest.mark.parametrize("code", ["000000", "12345", "not-a-code"])
@@ -537,6 +563,21 @@ def test_new_backup_codes_replace_the_old_ones_after_a_code(client, director, cl
     assert sorted(
         StaticToken.objects.filter(device__user=director).values_list("token", flat=True)
     ) == sorted(new)
+
+
+def test_new_backup_codes_keep_a_session_signed_in_with_a_backup_code(client, director, clock):
+    """The page suggests new codes after a backup-code sign-in; making them must not end the
+    session that the used code verified."""
+    device, codes = enrol(director)
+    password_step(client, director)
+    assert client.post(VERIFY, {"code": codes[0]}).status_code == 302
+
+    clock.shift(30)
+    response = client.post(NEW_CODES, {"codes-code": code_for(device)})
+
+    assert response.status_code == 200
+    assert client.get(PAGE).status_code == 200
+    assert signed_in(client)
 
 
 # --- what the gate remembers -------------------------------------------------------------------
