@@ -48,3 +48,36 @@ def test_the_session_admin_never_shows_private_notes_or_providers(staff_client, 
 
     assert "Talked about my father" not in html
     assert "Dr. Secret" not in html
+
+
+@pytest.mark.django_db
+def test_the_confirmation_admin_never_shows_who_confirmed_or_what_they_wrote(staff_client, trainee):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from programs.models import ActivityCategory
+    from trainees.models import ExternalConfirmationItem, ExternalConfirmationRequest
+
+    request = ExternalConfirmationRequest.objects.create(
+        trainee=trainee,
+        category=ActivityCategory.objects.get(key="personal_therapy"),
+        confirmer_name="Dr Therapist Hidden",
+        confirmer_email="hidden.therapist@example.org",
+        message="Please confirm our sessions",
+        expires_at=timezone.now() + timedelta(days=14),
+    )
+    ExternalConfirmationItem.objects.create(
+        request=request, session=SessionFactory(trainee=trainee), fingerprint="0" * 64
+    )
+
+    pages = [
+        reverse("admin:trainees_externalconfirmationrequest_changelist"),
+        reverse("admin:trainees_externalconfirmationrequest_change", args=[request.pk]),
+        reverse("admin:trainees_externalconfirmationitem_changelist"),
+    ]
+    for url in pages:
+        html = staff_client.get(url).content.decode()
+        assert staff_client.get(url).status_code == 200, url
+        for secret in ("Dr Therapist Hidden", "hidden.therapist", "Please confirm our sessions"):
+            assert secret not in html, (url, secret)

@@ -27,6 +27,19 @@ from trainees.models import (
 )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the admin shows but never adds, changes or deletes."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
 @admin.register(Trainee)
 class TraineeAdmin(admin.ModelAdmin):
     list_display = ("user", "external_id")
@@ -76,7 +89,7 @@ class SupervisorAssignmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(ReadOnlyAdmin):
     """Sessions for site staff, without the trainee's private details (notes, provider names,
     client codes), which belong to the trainee alone; the history view is left out for the same
     reason (its diffs would show them). Changes go through the services, not this form."""
@@ -88,16 +101,7 @@ class SessionAdmin(admin.ModelAdmin):
     search_fields = ("trainee__user__email", "trainee__user__full_name")
     date_hierarchy = "date"
     raw_id_fields = ("trainee", "provider", "verified_by")
-
-    def has_delete_permission(self, request, obj=None):
-        # Logged hours are never hard-deleted; withdraw instead.
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
+    # Read-only: logged hours are never hard-deleted (withdraw instead) nor edited here.
 
 
 @admin.register(ComplianceSnapshot)
@@ -128,13 +132,12 @@ class SnapshotRefreshRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(WeeklyStatus)
-class WeeklyStatusAdmin(admin.ModelAdmin):
+class WeeklyStatusAdmin(ReadOnlyAdmin):
     list_display = ("enrollment", "week_start", "status", "as_of", "recorded_at")
     list_select_related = ("enrollment__trainee__user", "enrollment__program")
     list_filter = ("status", "week_start")
-    # Derived from snapshots and the engine (record_weekly_statuses); edited by hand it would
-    # no longer be what the trend chart says it is.
-    readonly_fields = ("enrollment", "week_start", "status", "as_of", "recorded_at")
+    # Derived from snapshots and the engine (record_weekly_statuses); edited or deleted by hand
+    # it would no longer be what the trend chart says it is.
 
 
 @admin.register(EnrollmentMilestone)
@@ -180,40 +183,33 @@ class ExternalConfirmationItemInline(admin.TabularInline):
 
 
 @admin.register(ExternalConfirmationRequest)
-class ExternalConfirmationRequestAdmin(admin.ModelAdmin):
+class ExternalConfirmationRequestAdmin(ReadOnlyAdmin):
     """Read-only: answers come only through the link. The confirmer of a private category is
-    the trainee's therapist; the list shows no names or addresses for that reason."""
+    the trainee's therapist, so neither the list nor the page shows who they are, what they
+    wrote, or where they answered from."""
 
     list_display = ("pk", "trainee", "category", "created_at", "expires_at", "used_at", "outcome")
     list_select_related = ("trainee__user", "category")
     list_filter = ("outcome",)
-    exclude = ("token_digest",)
+    exclude = (
+        "token_digest",
+        "confirmer_name",
+        "confirmer_email",
+        "message",
+        "confirmed_name",
+        "decline_reason",
+        "confirmer_ip",
+        "confirmer_user_agent",
+    )
     raw_id_fields = ("trainee",)
     inlines = (ExternalConfirmationItemInline,)
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(ExternalConfirmationItem)
-class ExternalConfirmationItemAdmin(admin.ModelAdmin):
+class ExternalConfirmationItemAdmin(ReadOnlyAdmin):
     list_display = ("request", "session")
+    list_select_related = ("request", "session")
     raw_id_fields = ("request", "session")
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(NotificationPreference)

@@ -155,6 +155,31 @@ def test_a_refused_email_releases_the_link_and_a_retry_sends_a_new_one(
     assert len(mailoutbox) == 1
 
 
+def test_a_failed_send_never_forgets_a_newer_link(trainee, client_sessions, mailoutbox):
+    """A slow send that fails after "send again" issued (and mailed) a newer link must release
+    only its own link: the newer one keeps working."""
+    request = ext.external_confirmation_request(
+        trainee=trainee,
+        actor=trainee.user,
+        session_ids=[client_sessions[0].pk],
+        confirmer_name="Ezra External",
+        confirmer_email="ezra@example.com",
+    )
+    slow = ext.external_confirmation_link_issue(request_id=request.pk)
+    assert slow is not None
+    ext.ExternalConfirmationRequest.objects.filter(pk=request.pk).update(
+        emailed_at=None, token_digest=None
+    )  # what "send again" does
+    newer = ext.external_confirmation_link_issue(request_id=request.pk)
+    assert newer is not None
+
+    ext.external_confirmation_link_release(link=slow)
+
+    request.refresh_from_db()
+    assert request.token_digest == newer.digest
+    assert request.emailed_at is not None
+
+
 @pytest.mark.parametrize(
     ("case", "error", "message"),
     [
@@ -666,3 +691,20 @@ def test_erasing_the_trainee_removes_the_confirmers_details_but_keeps_the_verifi
     history = list(request.history.values_list("confirmer_name", "confirmer_email", "message"))
     assert "Ezra" not in str(history) and "ezra@example.com" not in str(history)
     assert _statuses(client_sessions) == [("verified", None, request.pk)] * 2
+
+
+def test_erasing_the_trainee_removes_a_decliners_words_everywhere(asked, trainee):
+    from trainees.services.erasure import trainee_erase
+
+    request, token = asked
+    ext.external_confirmation_decline(
+        token=token, reason="Sessions with my patient Ms X never happened", confirmed_name="Ezra"
+    )
+
+    trainee_erase(trainee=trainee)
+
+    history = list(
+        request.history.values_list("decline_reason", "confirmed_name", "history_change_reason")
+    )
+    assert "Ms X" not in str(history) and "Ezra" not in str(history)
+    assert [row[2] for row in history] == ["declined", "requested"]

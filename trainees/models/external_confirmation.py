@@ -100,7 +100,8 @@ class ExternalConfirmationRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Confirmation request {self.pk} to {self.confirmer_email}"
+        # No name or address: the confirmer may be the trainee's therapist.
+        return f"Confirmation request {self.pk}"
 
     @property
     def state(self) -> str:

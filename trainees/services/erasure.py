@@ -72,6 +72,10 @@ def _erase_external_confirmations(trainee: Trainee) -> None:
         rows.update(**erased)
         rows.exclude(confirmed_name="").update(confirmed_name=ERASED_CONFIRMER)
         rows.exclude(decline_reason="").update(decline_reason=ERASED_CONFIRMER)
+    # Declines recorded before the change reason stopped carrying the confirmer's text.
+    ExternalConfirmationRequest.history.filter(
+        trainee_id=trainee.pk, history_change_reason__startswith="declined:"
+    ).update(history_change_reason="declined")
 
 
 def trainee_erase(*, trainee: Trainee) -> ErasureResult:

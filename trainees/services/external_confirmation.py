@@ -238,12 +238,14 @@ def external_confirmation_resend(
 class IssuedLink:
     request: ExternalConfirmationRequest
     token: str
+    digest: str
 
 
 def external_confirmation_link_issue(*, request_id: int) -> IssuedLink | None:
     """Make the link for a waiting request that has not been e-mailed yet, and mark it e-mailed.
     Idempotent: the conditional UPDATE lets exactly one caller win; the others get None."""
     nonce = secrets.token_urlsafe(32)
+    digest = _digest(nonce)
     now = timezone.now()
     claimed = ExternalConfirmationRequest.objects.filter(
         pk=request_id,
@@ -251,21 +253,23 @@ def external_confirmation_link_issue(*, request_id: int) -> IssuedLink | None:
         used_at__isnull=True,
         revoked_at__isnull=True,
         expires_at__gt=now,
-    ).update(token_digest=_digest(nonce), emailed_at=now)
+    ).update(token_digest=digest, emailed_at=now)
     if claimed != 1:
         return None
     request = ExternalConfirmationRequest.objects.select_related("trainee__user", "category").get(
         pk=request_id
     )
     token = signing.dumps({"i": request_id, "n": nonce}, salt=SALT, compress=True)
-    return IssuedLink(request=request, token=token)
+    return IssuedLink(request=request, token=token, digest=digest)
 
 
-def external_confirmation_link_release(*, request_id: int) -> None:
-    """The e-mail could not be sent: forget the link so a retry makes (and sends) a new one."""
-    ExternalConfirmationRequest.objects.filter(pk=request_id, used_at__isnull=True).update(
-        token_digest=None, emailed_at=None
-    )
+def external_confirmation_link_release(*, link: IssuedLink) -> None:
+    """The e-mail with this link could not be sent: forget the link so a retry makes (and sends)
+    a new one. Only this link: if "send again" has issued a newer one meanwhile, that one was
+    (or is being) sent and must keep working."""
+    ExternalConfirmationRequest.objects.filter(
+        pk=link.request.pk, used_at__isnull=True, token_digest=link.digest
+    ).update(token_digest=None, emailed_at=None)
 
 
 def _request_id_from(token: str) -> tuple[int, str]:
@@ -410,7 +414,9 @@ def external_confirmation_decline(
         for field, value in _client(ip_address, user_agent).items():
             setattr(request, field, value)
         request.full_clean()
-        request._change_reason = f"declined: {reason[:REASON_LENGTH]}"  # type: ignore[attr-defined]
+        # Not the reason itself: it is the confirmer's free text, which erasure must be able to
+        # remove from the one column (and its history) that holds it.
+        request._change_reason = "declined"  # type: ignore[attr-defined]
         request.save()
         request_id = request.pk
         transaction.on_commit(lambda: _publish_declined_email(request_id))

@@ -106,7 +106,7 @@ def request_email_send(*, request_id: int) -> bool:
     try:
         request_message(issued.request, issued.token).send()
     except Exception as error:
-        external_confirmation_link_release(request_id=request_id)
+        external_confirmation_link_release(link=issued)
         logger.warning("external confirmation %s: e-mail not sent (%s)", request_id, error)
         raise TemporaryFailure(str(error)) from error
     return True
