@@ -36,6 +36,7 @@ ASSIGNMENT_END_LATER = (
     "This assignment is already due to end before this date; choose an earlier date."
 )
 SUPERVISOR_NOT_IN_PROGRAM = "This person is not a supervisor of this program."
+ASSIGNMENT_OUTSIDE_ENROLLMENT = "An assignment must start within the enrollment ({start} to {end})."
 CATEGORY_NOT_IN_PROGRAM = "Choose categories of this program only."
 
 
@@ -221,6 +222,20 @@ def supervisor_assign(
             raise ValidationError({"categories": [CATEGORY_NOT_IN_PROGRAM]})
         if _overlapping(current, supervisor, starts_on, ends_on).exists():
             raise ValidationError({"starts_on": [ASSIGNMENT_OVERLAPS]})
+        # Supervisors see the trainee's sessions dated within the assignment, whichever
+        # enrollment they belong to: one starting before this enrollment would show them the
+        # sessions of an earlier one.
+        window_end = current.ended_on or current.expected_end_date
+        if not current.start_date <= starts_on <= window_end:
+            raise ValidationError(
+                {
+                    "starts_on": [
+                        ASSIGNMENT_OUTSIDE_ENROLLMENT.format(
+                            start=current.start_date.isoformat(), end=window_end.isoformat()
+                        )
+                    ]
+                }
+            )
         assignment = SupervisorAssignment(
             enrollment=current, supervisor=supervisor, starts_on=starts_on, ends_on=ends_on
         )

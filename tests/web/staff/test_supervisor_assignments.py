@@ -193,6 +193,24 @@ def test_the_service_refuses_a_supervisor_of_another_program_and_overlaps(
     assert SupervisorAssignment.objects.count() == 1
 
 
+def test_an_assignment_must_start_within_the_enrollment(enrollment, new_supervisor, frozen_today):
+    """Supervisors see sessions dated within their assignment, whichever enrollment they belong
+    to: a backdated start would open an earlier enrollment's sessions to them."""
+    from django.core.exceptions import ValidationError
+
+    from trainees.services.enrollments import ASSIGNMENT_OUTSIDE_ENROLLMENT
+
+    expected = ASSIGNMENT_OUTSIDE_ENROLLMENT.format(start="2026-01-05", end="2027-01-03")
+    for starts_on in (date(2026, 1, 4), date(2027, 1, 4)):
+        with pytest.raises(ValidationError) as refused:
+            supervisor_assign(enrollment=enrollment, supervisor=new_supervisor, starts_on=starts_on)
+        assert refused.value.message_dict == {"starts_on": [expected]}
+    assert not SupervisorAssignment.objects.filter(supervisor=new_supervisor).exists()
+
+    supervisor_assign(enrollment=enrollment, supervisor=new_supervisor, starts_on=date(2026, 1, 5))
+    assert SupervisorAssignment.objects.filter(supervisor=new_supervisor).count() == 1
+
+
 def test_the_same_supervisor_may_be_assigned_again_after_an_ended_assignment(
     login_as, director, url, enrollment, supervisor, current
 ):
