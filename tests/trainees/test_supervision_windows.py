@@ -104,3 +104,29 @@ def test_a_former_supervisor_gets_404_for_the_enrollment_over_the_api(
     )
 
     assert response.status_code == 404
+
+
+def test_an_assignment_ends_at_midnight_on_the_programs_calendar(
+    locum, enrollment, by_month, program
+):
+    """A Los Angeles program: at 23:30 on the last day there (06:30 the next day in UTC) the
+    assignment has not ended yet; half an hour later it has."""
+    import time_machine
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no time zones: there the day ends at midnight UTC")
+
+    program.time_zone = "America/Los_Angeles"
+    program.save()
+    SupervisorAssignmentFactory(
+        enrollment=enrollment,
+        supervisor=locum,
+        starts_on=date(2026, 5, 1),
+        ends_on=date(2026, 6, 15),
+    )
+
+    with time_machine.travel("2026-06-16 06:30:00+00:00", tick=False):
+        assert list(enrollments_visible_to(locum)) == [enrollment]
+    with time_machine.travel("2026-06-16 07:00:00+00:00", tick=False):
+        assert list(enrollments_visible_to(locum)) == []

@@ -19,7 +19,21 @@ trainee's own views: staff-facing session lists leave those sessions out entirel
 totals and verification status through compliance.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from datetime import UTC, date
+
+from django.db import connection
+from django.db.models import (
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from accounts.models import ApiKey, User
@@ -61,6 +75,23 @@ def programs_managed_by(principal: Principal) -> QuerySet[Program]:
     return programs.filter(pk__in=managed_program_ids(principal))
 
 
+class _DateIn(Func):
+    """The date a moment falls on in the time zone a column names (PostgreSQL)."""
+
+    arg_joiner = " AT TIME ZONE "
+    template = "((%(expressions)s)::date)"
+    output_field = DateField()
+
+
+def _program_today(program: str) -> Combinable | date:
+    """Today in the program's time zone, for each row, in SQL. The moment comes from Python, not
+    the database clock, so it is the same "now" as everywhere else in the request. SQLite (the
+    embedded development database) has no time zones; there, today in UTC."""
+    if connection.vendor != "postgresql":
+        return timezone.now().astimezone(UTC).date()
+    return _DateIn(Value(timezone.now(), output_field=DateTimeField()), F(f"{program}__time_zone"))
+
+
 def enrollments_visible_to(principal: Principal) -> QuerySet[Enrollment]:
     enrollments = Enrollment.objects.all()
     if isinstance(principal, ApiKey):
@@ -70,10 +101,11 @@ def enrollments_visible_to(principal: Principal) -> QuerySet[Enrollment]:
     if principal.is_staff:
         return enrollments
     # An ended assignment no longer makes the trainee a supervisee: their progress is not the
-    # former supervisor's business (the sessions they signed stay visible, see below).
+    # former supervisor's business (the sessions they signed stay visible, see below). "Ended"
+    # by the program's calendar, as the assignment page and its services count the days.
     supervised = SupervisorAssignment.objects.filter(
         supervisor=principal, enrollment=OuterRef("pk")
-    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=timezone.localdate()))
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=_program_today("enrollment__program")))
     return enrollments.filter(
         Q(trainee__user=principal)
         | Q(program_id__in=managed_program_ids(principal))
