@@ -23,6 +23,7 @@ from programs.models import Program, RequirementSet
 from programs.selectors import program_latest_requirement_set
 from programs.services_upload import program_file_parse_for, program_version_upload
 from programs.views.common import program_view
+from programs.views.invitation_mail import InvitationMail, invitations_send
 from trainees.models import Cohort, Enrollment
 from trainees.selectors.version_preview import requirements_diff, status_changes_preview
 from trainees.services.program_admin import (
@@ -152,17 +153,18 @@ def cohorts(request: HttpRequest, user: User, program: Program) -> HttpResponse:
     )
 
 
-def _send_invitation(request: HttpRequest, program: Program, issued: IssuedInvitation) -> str:
+def _invitation_mail(
+    request: HttpRequest, program: Program, issued: IssuedInvitation
+) -> InvitationMail:
     # Sent after the service's transaction has committed: never hold one open across SMTP.
     link = request.build_absolute_uri(reverse("accounts:invitation_accept", args=[issued.token]))
-    send_mail(
-        INVITATION_SUBJECT.format(program=program.name),
+    subject = INVITATION_SUBJECT.format(program=program.name)
+    body = (
         f"You have been enrolled in {program.name} on Countersign.\n\n"
-        f"Set your password and sign in here (the link works once, for 14 days):\n{link}\n",
-        None,
-        [issued.invitation.email],
+        f"Set your password and sign in here (the link works once, for 14 days):\n{link}\n"
     )
-    return link
+    address = issued.invitation.email
+    return InvitationMail(address, link, lambda: send_mail(subject, body, None, [address]))
 
 
 @program_view
@@ -187,7 +189,8 @@ def enroll_invite(request: HttpRequest, user: User, program: Program) -> HttpRes
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            link = _send_invitation(request, program, issued)
+            mail = _invitation_mail(request, program, issued)
+            unsent = invitations_send([mail])
             # Rendered, not redirected: the link is shown this once and never stored in clear.
             return render(
                 request,
@@ -197,7 +200,8 @@ def enroll_invite(request: HttpRequest, user: User, program: Program) -> HttpRes
                     "form": EnrollInviteForm(cohorts=_cohort_choices(program)),
                     "roster_form": RosterForm(),
                     "invited": issued.invitation,
-                    "link": link,
+                    "link": mail.link,
+                    "unsent": unsent,
                 },
             )
     return render(
@@ -229,11 +233,15 @@ def roster_upload(request: HttpRequest, user: User, program: Program) -> HttpRes
             except InputFileError as error:
                 context["problems"] = error.problems
             else:
-                for invitation in issued:
-                    _send_invitation(request, program, invitation)
+                unsent = invitations_send(_invitation_mail(request, program, i) for i in issued)
                 messages.success(
                     request,
                     f"Enrolled and invited {len(issued)} trainee{'s' if len(issued) != 1 else ''}.",
                 )
+                if unsent:
+                    # Rendered: the links that did not go out are shown this once.
+                    context["unsent"] = unsent
+                    context["roster_form"] = RosterForm()
+                    return render(request, "programs/enroll.html", context)
                 return redirect(reverse("programs:enroll", args=[program.slug]))
     return render(request, "programs/enroll.html", context, status=400)

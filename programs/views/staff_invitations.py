@@ -17,6 +17,7 @@ from programs.definitions.errors import InputFileError
 from programs.forms import StaffCsvForm, StaffInviteForm
 from programs.models import Program, ProgramRole
 from programs.views.common import program_view
+from programs.views.invitation_mail import InvitationMail, invitations_send
 from trainees.services.staff_invitations import (
     INVITABLE_ROLES,
     StaffInvitation,
@@ -29,32 +30,28 @@ from trainees.views.common import apply_errors
 STAFF_INVITATION_SUBJECT = "Your Countersign invitation: {program}"
 
 
-def _send(request: HttpRequest, program: Program, issued: StaffInvitation) -> str | None:
-    """E-mail the invitation; returns the set-password link, or None for someone who already
-    signs in. Called after the service's transaction has committed: never hold one across SMTP."""
+def _mail(request: HttpRequest, program: Program, issued: StaffInvitation) -> InvitationMail:
+    """The invitation's e-mail, with the set-password link (None for someone who already signs
+    in). Sent after the service's transaction has committed: never hold one across SMTP."""
     role = "a supervisor" if issued.role == ProgramRole.Role.SUPERVISOR else "a coordinator"
+    subject = STAFF_INVITATION_SUBJECT.format(program=program.name)
+    address = issued.user.email
     if issued.token is None or issued.uidb64 is None:
         sign_in = request.build_absolute_uri(reverse("accounts:login"))
-        send_mail(
-            STAFF_INVITATION_SUBJECT.format(program=program.name),
+        body = (
             f"You have been added to {program.name} on Countersign as {role}.\n\n"
-            f"Sign in with your usual e-mail and password:\n{sign_in}\n",
-            None,
-            [issued.user.email],
+            f"Sign in with your usual e-mail and password:\n{sign_in}\n"
         )
-        return None
+        return InvitationMail(address, None, lambda: send_mail(subject, body, None, [address]))
     link = request.build_absolute_uri(
         reverse("accounts:password_reset_confirm", args=[issued.uidb64, issued.token])
     )
     days = settings.PASSWORD_RESET_TIMEOUT // 86400
-    send_mail(
-        STAFF_INVITATION_SUBJECT.format(program=program.name),
+    body = (
         f"You have been added to {program.name} on Countersign as {role}.\n\n"
-        f"Set your password and sign in here (the link works once, for {days} days):\n{link}\n",
-        None,
-        [issued.user.email],
+        f"Set your password and sign in here (the link works once, for {days} days):\n{link}\n"
     )
-    return link
+    return InvitationMail(address, link, lambda: send_mail(subject, body, None, [address]))
 
 
 def _context(program: Program, **extra: Any) -> dict[str, Any]:
@@ -89,12 +86,13 @@ def staff_invite_page(request: HttpRequest, user: User, program: Program) -> Htt
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            link = _send(request, program, issued)
+            mail = _mail(request, program, issued)
+            unsent = invitations_send([mail])
             # Rendered, not redirected: the link is shown this once and never stored.
             return render(
                 request,
                 "programs/staff_invite.html",
-                _context(program, invited=issued, link=link),
+                _context(program, invited=issued, link=mail.link, unsent=unsent),
             )
     return render(
         request,
@@ -122,11 +120,13 @@ def staff_upload(request: HttpRequest, user: User, program: Program) -> HttpResp
             except InputFileError as error:
                 context["problems"] = error.problems
             else:
-                for invitation in issued:
-                    _send(request, program, invitation)
-                messages.success(
-                    request,
-                    f"Invited {len(issued)} {'person' if len(issued) == 1 else 'people'}.",
-                )
+                unsent = invitations_send(_mail(request, program, i) for i in issued)
+                invited = f"Invited {len(issued)} {'person' if len(issued) == 1 else 'people'}."
+                messages.success(request, invited)
+                if unsent:
+                    # Rendered: the links that did not go out are shown this once.
+                    return render(
+                        request, "programs/staff_invite.html", _context(program, unsent=unsent)
+                    )
                 return redirect(reverse("programs:staff_invite", args=[program.slug]))
     return render(request, "programs/staff_invite.html", context, status=400)

@@ -299,3 +299,37 @@ def test_roster_rows_failing_in_the_service_roll_back_the_others(
         (3, "This trainee already has an open enrollment in this program.")
     ]
     assert state() == before
+
+
+def test_a_roster_email_the_server_refuses_shows_its_link_and_loses_no_enrollment(
+    login_as, director, program, monkeypatch
+):
+    import smtplib
+
+    from django.core.mail.backends.locmem import EmailBackend
+
+    original = EmailBackend.send_messages
+
+    def send_messages(self, messages):
+        if any("ana@example.org" in m.to for m in messages):
+            raise smtplib.SMTPException("refused")
+        return original(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
+    RequirementSetFactory(program=program)
+    text = ROSTER_HEADER + (
+        "ana@example.org,Ana A,,,2026-09-01,2028-08-31\n"
+        "ben@example.org,Ben B,,,2026-09-01,2028-08-31\n"
+    )
+
+    response = login_as(director).post(
+        BASE + "/enroll/roster/", {"roster": SimpleUploadedFile("r.csv", text.encode())}
+    )
+
+    assert response.status_code == 200
+    assert Enrollment.objects.count() == 2
+    assert [m.to for m in mail.outbox] == [["ben@example.org"]]
+    (unsent,) = response.context["unsent"]
+    assert unsent.email == "ana@example.org"
+    assert "/accounts/invitation/" in unsent.link
+    assert unsent.link in response.content.decode()

@@ -276,3 +276,55 @@ def test_the_staff_list_costs_the_same_queries_for_one_or_many(login_as, directo
     assert page.status_code == 200
     assert len(page.context["staff"]) == 6  # one supervisor and five coordinators
     assert len(many) == len(few)
+
+
+def _refuse_mail_to(monkeypatch, address):
+    """The mail server refuses messages to `address`; others go out."""
+    import smtplib
+
+    from django.core.mail.backends.locmem import EmailBackend
+
+    original = EmailBackend.send_messages
+
+    def send_messages(self, messages):
+        if any(address in m.to for m in messages):
+            raise smtplib.SMTPException("refused")
+        return original(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
+
+
+def test_a_refused_email_shows_its_link_and_the_other_invitations_still_go_out(
+    login_as, director, program, monkeypatch
+):
+    _refuse_mail_to(monkeypatch, "ana@example.org")
+    text = HEADER + "ana@example.org,Ana A,supervisor\nben@example.org,Ben B,coordinator\n"
+
+    response = upload(login_as(director), text)
+
+    assert response.status_code == 200
+    assert [m.to for m in mail.outbox] == [["ben@example.org"]]
+    assert [r for r in roles(program) if r[0] in ("ana@example.org", "ben@example.org")] == [
+        ("ana@example.org", "supervisor"),
+        ("ben@example.org", "coordinator"),
+    ]
+    (unsent,) = response.context["unsent"]
+    assert unsent.email == "ana@example.org"
+    assert "/accounts/password-reset/" in unsent.link
+    assert unsent.link in response.content.decode()
+
+
+def test_a_single_invitation_whose_email_is_refused_still_shows_the_link(
+    login_as, director, program, monkeypatch
+):
+    _refuse_mail_to(monkeypatch, "cy@example.org")
+
+    response = login_as(director).post(
+        BASE, {"email": "cy@example.org", "full_name": "Cy C", "role": "supervisor"}
+    )
+
+    assert response.status_code == 200
+    assert mail.outbox == []
+    assert ("cy@example.org", "supervisor") in roles(program)
+    assert "E-mail not sent" in response.content.decode()
+    assert response.context["link"] in response.content.decode()
