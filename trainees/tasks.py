@@ -11,6 +11,7 @@ from trainees.services.trends import weekly_statuses_record as _weekly_statuses_
 from trainees.tasks_external_confirmation import (  # noqa: F401
     external_confirmation_declined_notify,
     external_confirmation_email_send,
+    external_confirmations_sweep_task,
 )
 
 logger = logging.getLogger(__name__)

@@ -5,6 +5,7 @@ from celery import shared_task
 from trainees.services.external_confirmation_mail import (
     TemporaryFailure,
     declined_email_send,
+    external_confirmations_sweep,
     request_email_send,
 )
 
@@ -26,3 +27,9 @@ def external_confirmation_email_send(request_id: int) -> bool:
 def external_confirmation_declined_notify(request_id: int) -> bool:
     """Tell the trainee a confirmer answered "not accurate". Idempotent: claimed once."""
     return declined_email_send(request_id=request_id)
+
+
+@shared_task(name="trainees.tasks.external_confirmations_sweep", ignore_result=True)
+def external_confirmations_sweep_task() -> int:
+    """Every few minutes: e-mails whose task was lost. Idempotent."""
+    return external_confirmations_sweep()

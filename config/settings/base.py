@@ -207,6 +207,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reminders.tasks.reminders_sweep",
         "schedule": crontab(minute="7-59/10"),
     },
+    # Confirmation e-mails (request links, decline notices) whose task was lost.
+    "external-confirmations-sweep": {
+        "task": "trainees.tasks.external_confirmations_sweep",
+        "schedule": crontab(minute="*/5"),
+    },
     # Webhooks: first sends whose message was lost, and retries whose backoff has passed.
     "webhooks-sweep": {
         "task": "webhooks.tasks.webhooks_sweep",

@@ -708,3 +708,34 @@ def test_erasing_the_trainee_removes_a_decliners_words_everywhere(asked, trainee
     )
     assert "Ms X" not in str(history) and "Ezra" not in str(history)
     assert [row[2] for row in history] == ["declined", "requested"]
+
+
+def test_the_sweep_sends_what_a_lost_task_never_sent_once(
+    trainee, client_sessions, mailoutbox, frozen_today
+):
+    # The request is committed but its e-mail task never ran (no on-commit callbacks here: as
+    # if Redis had lost the message).
+    request = ext.external_confirmation_request(
+        trainee=trainee,
+        actor=trainee.user,
+        session_ids=[client_sessions[0].pk],
+        confirmer_name="Ezra External",
+        confirmer_email="ezra@example.com",
+    )
+    assert mailoutbox == []
+
+    assert mail.external_confirmations_sweep() == 0  # within the grace period: the task may run
+    frozen_today.shift(timedelta(minutes=3))
+    assert mail.external_confirmations_sweep() == 1
+    assert mail.external_confirmations_sweep() == 0
+
+    assert [m.to for m in mailoutbox] == [["ezra@example.com"]]
+    token = LINK.search(mailoutbox[0].body).group(1)
+    ext.external_confirmation_decline(token=token, reason="Not 50 minutes", confirmed_name="Ezra")
+    frozen_today.shift(timedelta(minutes=3))
+
+    assert mail.external_confirmations_sweep() == 1
+    assert mail.external_confirmations_sweep() == 0
+    assert [m.to for m in mailoutbox] == [["ezra@example.com"], ["trainee@example.org"]]
+    request.refresh_from_db()
+    assert request.trainee_notified_at is not None

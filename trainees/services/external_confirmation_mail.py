@@ -6,6 +6,7 @@ conditional UPDATE, then the SMTP conversation runs with no row locked.
 """
 
 import logging
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -129,3 +130,34 @@ def declined_email_send(*, request_id: int) -> bool:
         logger.warning("external confirmation %s: decline notice not sent (%s)", request_id, error)
         return False
     return True
+
+
+# Long enough for the task enqueued on commit to have run; older unsent work was lost with it.
+SWEEP_GRACE = timedelta(minutes=2)
+
+
+def external_confirmations_sweep(*, limit: int = 200) -> int:
+    """Send what a lost task never sent (Redis down, worker killed): request e-mails of waiting
+    requests not e-mailed yet, and decline notices not yet claimed. Idempotent (each send claims
+    its row first); returns how many went out. Every few minutes."""
+    now = timezone.now()
+    cutoff = now - SWEEP_GRACE
+    waiting = ExternalConfirmationRequest.objects.filter(
+        emailed_at__isnull=True,
+        used_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=now,
+        created_at__lte=cutoff,
+    ).values_list("pk", flat=True)[:limit]
+    sent = 0
+    for request_id in waiting:
+        try:
+            sent += request_email_send(request_id=request_id)
+        except TemporaryFailure:
+            continue  # released for the next sweep; the mail server is the one to wait for
+    declined = ExternalConfirmationRequest.objects.filter(
+        outcome="declined", trainee_notified_at__isnull=True, used_at__lte=cutoff
+    ).values_list("pk", flat=True)[:limit]
+    for request_id in declined:
+        sent += declined_email_send(request_id=request_id)
+    return sent
