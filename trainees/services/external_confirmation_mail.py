@@ -7,14 +7,14 @@ conditional UPDATE, then the SMTP conversation runs with no row locked.
 
 import logging
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from reminders.config import base_url
+from reminders.schedule import zone as local_zone
 from trainees.models import ExternalConfirmationRequest
 from trainees.selectors.external_confirmation import SessionLine, session_lines, trainee_programs
 from trainees.services.external_confirmation import (
@@ -27,17 +27,6 @@ logger = logging.getLogger(__name__)
 
 class TemporaryFailure(Exception):
     """The mail server did not take the message; the task retries with backoff."""
-
-
-def base_url() -> str:
-    return str(getattr(settings, "REMINDERS_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ValueError, KeyError):
-        return ZoneInfo("UTC")
 
 
 def _subject(request: ExternalConfirmationRequest, lines: list[SessionLine]) -> str:
@@ -53,7 +42,7 @@ def request_message(request: ExternalConfirmationRequest, token: str) -> EmailMu
     """The request e-mail: who asks, exactly what to confirm, the link and until when."""
     trainee_user = request.trainee.user
     lines = session_lines(request)
-    zone = _zone(trainee_user.time_zone)
+    zone = local_zone(trainee_user.time_zone)
     context = {
         "request": request,
         "trainee_name": trainee_user.get_full_name(),
