@@ -29,8 +29,12 @@ def dead_broker(monkeypatch):
     monkeypatch.setattr(app.conf, "broker_url", f"redis://127.0.0.1:{free_port()}/0")
     monkeypatch.setitem(app.conf, "task_always_eager", False)
     monkeypatch.setattr(app, "_pool", None)  # the next publish connects to the new URL
+    # ...and so does the producer pool, which an earlier test's publish may have bound to the
+    # test broker (it would quietly keep publishing there).
+    monkeypatch.setattr(app.amqp, "_producer_pool", None)
     yield
     app._pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.mark.django_db
