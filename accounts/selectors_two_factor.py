@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import User
+from accounts.models import TwoFactorPolicyChange, User
 from programs.models import Program, ProgramRole
 from trainees.models import Session, SupervisorAssignment
 from trainees.selectors.access import MANAGING_ROLES
@@ -107,10 +107,17 @@ def programs_requiring_two_factor_of(*, user: User) -> list[Program]:
     )
 
 
-def programs_directed_by(*, user: User) -> list[Program]:
+def programs_directed_by(*, user: User) -> QuerySet[Program]:
     """Programs whose two-factor policy this person may set: those they direct."""
-    return list(
+    return (
         Program.objects.filter(roles__user=user, roles__role=ProgramRole.Role.DIRECTOR)
         .distinct()
         .order_by("name")
+    )
+
+
+def program_policy_changes(*, program: Program, limit: int = 20) -> list[TwoFactorPolicyChange]:
+    """The latest changes to the program's sign-in policy, newest first, with who made them."""
+    return list(
+        TwoFactorPolicyChange.objects.filter(program=program).select_related("changed_by")[:limit]
     )

@@ -31,6 +31,10 @@ def program_two_factor_policy_set(
         current.directors_require_two_factor = required
         current.save(update_fields=["directors_require_two_factor"])
         program.directors_require_two_factor = required
-        return TwoFactorPolicyChange.objects.create(
-            program=current, required=required, changed_by=actor, reason=reason[:300]
+        change = TwoFactorPolicyChange(
+            program=current, required=required, changed_by=actor, reason=reason
         )
+        # An over-long reason is refused by name, never cut short in the record.
+        change.full_clean()
+        change.save()
+        return change

@@ -12,9 +12,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import TwoFactorPolicyChange, User
+from accounts.models import User
+from accounts.selectors_two_factor import program_policy_changes, programs_directed_by
 from accounts.two_factor_session import two_factor_state_remember
-from programs.models import Program, ProgramRole
+from programs.models import Program
 from programs.services_security import program_two_factor_policy_set
 from trainees.forms import PlainForm
 from trainees.views.common import apply_errors
@@ -35,10 +36,7 @@ class TwoFactorPolicyForm(PlainForm):
 
 
 def _directed_program(user: User, slug: str) -> Program:
-    return get_object_or_404(
-        Program.objects.filter(roles__user=user, roles__role=ProgramRole.Role.DIRECTOR).distinct(),
-        slug=slug,
-    )
+    return get_object_or_404(programs_directed_by(user=user), slug=slug)
 
 
 @login_required
@@ -68,9 +66,7 @@ def program_security(request: HttpRequest, slug: str) -> HttpResponse:
                 + f" for the directors and coordinators of {program.name}.",
             )
             return redirect("programs:security", slug=program.slug)
-    changes = TwoFactorPolicyChange.objects.filter(program=program).select_related("changed_by")[
-        :20
-    ]
+    changes = program_policy_changes(program=program)
     return render(
         request,
         "programs/security.html",
