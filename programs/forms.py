@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from programs.models import ProgramRole
-from trainees.forms import PlainForm
+from trainees.forms import PlainForm, Utf8FileField
 from trainees.selectors.overview import ENROLLMENT_SCOPES, SORTS
 from trainees.services.enrollments import CATEGORY_NOT_IN_PROGRAM, SUPERVISOR_NOT_IN_PROGRAM
 
@@ -142,4 +142,4 @@ class StaffInviteForm(PlainForm):
 
 
 class StaffCsvForm(PlainForm):
-    staff = forms.FileField(label="Staff CSV")
+    staff = Utf8FileField(label="Staff CSV")

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from trainees.forms import PlainForm
+from trainees.forms import PlainForm, Utf8FileField
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -63,4 +63,4 @@ class EnrollInviteForm(PlainForm):
 
 
 class RosterForm(PlainForm):
-    roster = forms.FileField(label="Roster CSV")
+    roster = Utf8FileField(label="Roster CSV")

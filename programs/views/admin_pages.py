@@ -222,26 +222,22 @@ def roster_upload(request: HttpRequest, user: User, program: Program) -> HttpRes
         "roster_form": roster_form,
     }
     if roster_form.is_valid():
+        text = roster_form.cleaned_data["roster"]
         try:
-            text = roster_form.cleaned_data["roster"].read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            roster_form.add_error("roster", "The file is not UTF-8 text.")
+            rows = roster_parse(program=program, text=text)
+            issued = roster_import(program=program, rows=rows, created_by=user)
+        except InputFileError as error:
+            context["problems"] = error.problems
         else:
-            try:
-                rows = roster_parse(program=program, text=text)
-                issued = roster_import(program=program, rows=rows, created_by=user)
-            except InputFileError as error:
-                context["problems"] = error.problems
-            else:
-                unsent = invitations_send(_invitation_mail(request, program, i) for i in issued)
-                messages.success(
-                    request,
-                    f"Enrolled and invited {len(issued)} trainee{'s' if len(issued) != 1 else ''}.",
-                )
-                if unsent:
-                    # Rendered: the links that did not go out are shown this once.
-                    context["unsent"] = unsent
-                    context["roster_form"] = RosterForm()
-                    return render(request, "programs/enroll.html", context)
-                return redirect(reverse("programs:enroll", args=[program.slug]))
+            unsent = invitations_send(_invitation_mail(request, program, i) for i in issued)
+            messages.success(
+                request,
+                f"Enrolled and invited {len(issued)} trainee{'s' if len(issued) != 1 else ''}.",
+            )
+            if unsent:
+                # Rendered: the links that did not go out are shown this once.
+                context["unsent"] = unsent
+                context["roster_form"] = RosterForm()
+                return render(request, "programs/enroll.html", context)
+            return redirect(reverse("programs:enroll", args=[program.slug]))
     return render(request, "programs/enroll.html", context, status=400)

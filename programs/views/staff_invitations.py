@@ -108,25 +108,21 @@ def staff_upload(request: HttpRequest, user: User, program: Program) -> HttpResp
     csv_form = StaffCsvForm(request.POST, request.FILES)
     context = _context(program, csv_form=csv_form)
     if csv_form.is_valid():
+        text = csv_form.cleaned_data["staff"]
         try:
-            text = csv_form.cleaned_data["staff"].read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            csv_form.add_error("staff", "The file is not UTF-8 text.")
+            issued = staff_csv_import(
+                program=program, rows=staff_csv_parse(text=text), created_by=user
+            )
+        except InputFileError as error:
+            context["problems"] = error.problems
         else:
-            try:
-                issued = staff_csv_import(
-                    program=program, rows=staff_csv_parse(text=text), created_by=user
+            unsent = invitations_send(_mail(request, program, i) for i in issued)
+            invited = f"Invited {len(issued)} {'person' if len(issued) == 1 else 'people'}."
+            messages.success(request, invited)
+            if unsent:
+                # Rendered: the links that did not go out are shown this once.
+                return render(
+                    request, "programs/staff_invite.html", _context(program, unsent=unsent)
                 )
-            except InputFileError as error:
-                context["problems"] = error.problems
-            else:
-                unsent = invitations_send(_mail(request, program, i) for i in issued)
-                invited = f"Invited {len(issued)} {'person' if len(issued) == 1 else 'people'}."
-                messages.success(request, invited)
-                if unsent:
-                    # Rendered: the links that did not go out are shown this once.
-                    return render(
-                        request, "programs/staff_invite.html", _context(program, unsent=unsent)
-                    )
-                return redirect(reverse("programs:staff_invite", args=[program.slug]))
+            return redirect(reverse("programs:staff_invite", args=[program.slug]))
     return render(request, "programs/staff_invite.html", context, status=400)
