@@ -74,6 +74,18 @@ def _token(mailoutbox) -> str:
     return match.group(1)
 
 
+def _unsent_request(trainee, sessions):
+    """A request for the first session whose e-mail has not gone out: outside on-commit
+    capture, the task that sends it never runs."""
+    return ext.external_confirmation_request(
+        trainee=trainee,
+        actor=trainee.user,
+        session_ids=[sessions[0].pk],
+        confirmer_name="Ezra External",
+        confirmer_email="ezra@example.com",
+    )
+
+
 @pytest.fixture
 def asked(trainee, client_sessions, mailoutbox, django_capture_on_commit_callbacks):
     request = _ask(trainee, client_sessions, django_capture_on_commit_callbacks)
@@ -133,13 +145,7 @@ def test_sending_the_email_twice_sends_it_once(asked, mailoutbox):
 def test_a_refused_email_releases_the_link_and_a_retry_sends_a_new_one(
     trainee, client_sessions, mailoutbox, monkeypatch
 ):
-    request = ext.external_confirmation_request(
-        trainee=trainee,
-        actor=trainee.user,
-        session_ids=[client_sessions[0].pk],
-        confirmer_name="Ezra External",
-        confirmer_email="ezra@example.com",
-    )
+    request = _unsent_request(trainee, client_sessions)
 
     def refuse(self, fail_silently=False):
         raise OSError("connection refused")
@@ -158,13 +164,7 @@ def test_a_refused_email_releases_the_link_and_a_retry_sends_a_new_one(
 def test_a_failed_send_never_forgets_a_newer_link(trainee, client_sessions, mailoutbox):
     """A slow send that fails after "send again" issued (and mailed) a newer link must release
     only its own link: the newer one keeps working."""
-    request = ext.external_confirmation_request(
-        trainee=trainee,
-        actor=trainee.user,
-        session_ids=[client_sessions[0].pk],
-        confirmer_name="Ezra External",
-        confirmer_email="ezra@example.com",
-    )
+    request = _unsent_request(trainee, client_sessions)
     slow = ext.external_confirmation_link_issue(request_id=request.pk)
     assert slow is not None
     ext.ExternalConfirmationRequest.objects.filter(pk=request.pk).update(
@@ -418,13 +418,7 @@ def test_the_link_expires_after_the_configured_days(asked, client_sessions, sett
 def test_the_lifetime_is_a_setting(trainee, client_sessions, settings):
     settings.EXTERNAL_CONFIRMATION_DAYS = 3
 
-    request = ext.external_confirmation_request(
-        trainee=trainee,
-        actor=trainee.user,
-        session_ids=[client_sessions[0].pk],
-        confirmer_name="Ezra External",
-        confirmer_email="ezra@example.com",
-    )
+    request = _unsent_request(trainee, client_sessions)
 
     assert request.expires_at == NOW + timedelta(days=3)
 
@@ -715,13 +709,7 @@ def test_the_sweep_sends_what_a_lost_task_never_sent_once(
 ):
     # The request is committed but its e-mail task never ran (no on-commit callbacks here: as
     # if Redis had lost the message).
-    request = ext.external_confirmation_request(
-        trainee=trainee,
-        actor=trainee.user,
-        session_ids=[client_sessions[0].pk],
-        confirmer_name="Ezra External",
-        confirmer_email="ezra@example.com",
-    )
+    request = _unsent_request(trainee, client_sessions)
     assert mailoutbox == []
 
     assert mail.external_confirmations_sweep() == 0  # within the grace period: the task may run
