@@ -51,7 +51,7 @@ from accounts.services_two_factor import (
     two_factor_verify,
 )
 from accounts.two_factor_session import two_factor_state_remember
-from trainees.views.common import apply_errors
+from core.views import apply_errors
 
 PENDING_KEY = "two_factor_pending"
 # The unconfirmed authenticator this browser's set-up page showed.

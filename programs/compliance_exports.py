@@ -15,13 +15,13 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from openpyxl import Workbook
 
+from core.units import format_amount
 from programs.engine import EnrollmentResult
 from programs.models import Program
 from trainees.models import Enrollment, RequirementStatus
 from trainees.selectors.compliance import enrollments_compliance
 from trainees.selectors.overview import Column, OverviewFilters, overview_enrollments
 from trainees.selectors.reports import ReportRow, row_from_result, row_from_snapshot
-from trainees.selectors.units import format_amount
 from trainees.services.transcript import STATUS_LABELS, _Pdf
 
 BATCH = 500

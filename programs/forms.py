@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 
+from core.forms import PlainForm, Utf8FileField
 from programs.models import ProgramRole
-from trainees.forms import PlainForm, Utf8FileField
 from trainees.selectors.overview import ENROLLMENT_SCOPES, SORTS
 from trainees.services.enrollments import CATEGORY_NOT_IN_PROGRAM, SUPERVISOR_NOT_IN_PROGRAM
 

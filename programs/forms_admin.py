@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from trainees.forms import PlainForm, Utf8FileField
+from core.forms import PlainForm, Utf8FileField
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

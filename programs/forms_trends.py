@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from trainees.forms import PlainForm
+from core.forms import PlainForm
 
 # Weeks shown, counting the current one; None is the whole recorded history.
 PERIODS: dict[str, int | None] = {"12": 12, "26": 26, "52": 52, "all": None}

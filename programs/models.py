@@ -8,8 +8,6 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import history_user
 
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-
 
 class Institution(models.Model):
     slug = models.SlugField(max_length=80, unique=True)

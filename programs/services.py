@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from accounts.models import User
-from programs.definitions.errors import InputFileError, Problem
+from core.problems import InputFileError, Problem
+from core.weekdays import WEEKDAYS
 from programs.definitions.program_file import ProgramDocument
 from programs.models import (
-    WEEKDAYS,
     ActivityCategory,
     Institution,
     Program,

@@ -1,7 +1,7 @@
 """Loading a new version of one program's file from the staff pages."""
 
 from accounts.models import User
-from programs.definitions.errors import InputFileError, Problem
+from core.problems import InputFileError, Problem
 from programs.definitions.program_file import ProgramDocument, parse_program_text
 from programs.models import Program
 from programs.selectors import category_vocabulary

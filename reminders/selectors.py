@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, Min, OuterRef, Q
 
 from accounts.models import User
+from core.units import format_amount
 from programs.models import Program, ProgramRole
 from reminders.config import ProgramRules, program_rules
 from reminders.models import Delivery, DeliveryStatus, Kind, Unsubscribe
@@ -89,13 +90,6 @@ def unsubscribed_ids(kind: str, user_ids: list[int]) -> set[int]:
             "user_id", flat=True
         )
     )
-
-
-def amount(value: int, unit: str) -> str:
-    """A figure for people: minutes as hours and minutes (stored as integers, see STYLE 3)."""
-    if unit == "minutes":
-        return f"{value // 60} h {value % 60:02d} min"
-    return f"{value} {unit}"
 
 
 def _batches(ids: list[int], size: int) -> Iterator[list[int]]:
@@ -449,8 +443,8 @@ def due_deadline(*, now: datetime, batch: int = 500) -> Iterator[DueReminder]:
             .values("enrollment_id", "name", "status", "credited", "required", "unit")
         ):
             unmet.setdefault(row["enrollment_id"], []).append(
-                f"{row['name']}: {amount(row['credited'], row['unit'])} of "
-                f"{amount(row['required'], row['unit'])} credited ({row['status'].replace('_', ' ')})"
+                f"{row['name']}: {format_amount(row['credited'], row['unit'])} of "
+                f"{format_amount(row['required'], row['unit'])} credited ({row['status'].replace('_', ' ')})"
             )
         for enrollment in enrollments:
             rule = rules[enrollment.program_id]

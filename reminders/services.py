@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from core.units import format_amount
 from reminders.config import base_url, program_rules
 from reminders.models import Delivery, DeliveryStatus, Kind, PaceNotice, Unsubscribe
 from reminders.schedule import zone
@@ -178,11 +179,7 @@ def _pace_chunk(*, now: datetime, enrollment_ids: list[int]) -> int:
         else:
             notice.notified_on, notice.repeated_on = today, None
         shortfall = max(row.expected_by_now - row.credited, 0)
-        amount = (
-            f"{shortfall // 60} h {shortfall % 60:02d} min"
-            if row.unit == "minutes"
-            else f"{shortfall} {row.unit}"
-        )
+        amount = format_amount(shortfall, row.unit)
         why = (
             f"Your {row.name} requirement in {enrollment.program.name} has been behind for "
             f"{rule.pace_repeat_days} days."

@@ -7,8 +7,8 @@ enqueue whatever is still pending); sends go out in batches of REMINDERS_BATCH_S
 import logging
 
 from celery import shared_task
-from django.db import transaction
 
+from core.publish import publish_on_commit
 from reminders.config import batch_size
 from reminders.services import (
     TemporaryFailure,
@@ -19,6 +19,8 @@ from reminders.services import (
 )
 
 logger = logging.getLogger(__name__)
+
+SEND_TASK = "reminders.tasks.deliveries_send_batch"
 
 
 @shared_task(
@@ -44,17 +46,8 @@ def enqueue_due() -> int:
     broker is logged, not raised: the rows stay pending and the next sweep tries again."""
     ids = deliveries_due_ids()
     size = batch_size()
-    batches = [ids[i : i + size] for i in range(0, len(ids), size)]
-
-    def publish() -> None:
-        for batch in batches:
-            try:
-                deliveries_send_batch.delay(batch)
-            except Exception as error:
-                logger.warning("reminders: broker unavailable (%s); sweep will retry", error)
-                return
-
-    transaction.on_commit(publish)
+    batches = [(ids[i : i + size],) for i in range(0, len(ids), size)]
+    publish_on_commit(SEND_TASK, *batches, what="reminders")
     return len(ids)
 
 

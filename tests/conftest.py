@@ -175,9 +175,9 @@ def personal_token(trainee):
 def _broker_presumed_up(monkeypatch):
     """Publishing a snapshot refresh backs off for a while after the broker refused one; that
     state is per process, so one test's dead broker must not silence the next test's publish."""
-    from trainees.services import compliance
+    from core.publish import broker_state
 
-    monkeypatch.setattr(compliance, "_broker_down_until", 0.0)
+    monkeypatch.setattr(broker_state, "down_until", 0.0)
 
 
 @pytest.fixture(autouse=True)

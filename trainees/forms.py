@@ -6,43 +6,10 @@ from typing import Any
 from django import forms
 
 from accounts.models import User
+from core.forms import PlainForm
+from core.weekdays import WEEKDAY_CHOICES
 from programs.models import ActivityCategory
 from trainees.models import ReminderKind, SessionFormat, SessionModality, SessionStatus
-
-WEEKDAYS = [
-    (0, "Monday"),
-    (1, "Tuesday"),
-    (2, "Wednesday"),
-    (3, "Thursday"),
-    (4, "Friday"),
-    (5, "Saturday"),
-    (6, "Sunday"),
-]
-
-
-NOT_UTF8 = "The file is not UTF-8 text."
-
-
-class Utf8FileField(forms.FileField):
-    """An uploaded text file, cleaned to its text (UTF-8, with or without a byte-order mark, as
-    spreadsheets save CSV)."""
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        upload = super().clean(data, initial)
-        if upload is None or upload is False:
-            return upload
-        try:
-            return upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise forms.ValidationError(NOT_UTF8, code="not_utf8") from None
-
-
-class PlainForm(forms.Form):
-    """Labels without a trailing colon; they read better above the field."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
 
 class SessionForm(PlainForm):
@@ -136,7 +103,7 @@ class WithdrawForm(PlainForm):
 
 class RecurringForm(PlainForm):
     category = forms.ModelChoiceField(queryset=ActivityCategory.objects.none(), empty_label=None)
-    weekday = forms.TypedChoiceField(choices=WEEKDAYS, coerce=int, label="Every")
+    weekday = forms.TypedChoiceField(choices=WEEKDAY_CHOICES, coerce=int, label="Every")
     start_time = forms.TimeField(
         required=False, widget=forms.TimeInput(attrs={"type": "time"}), label="Start time"
     )
@@ -182,7 +149,9 @@ class NotificationPreferenceForm(PlainForm):
         widget=forms.CheckboxSelectMultiple,
         label="Send me",
     )
-    weekday = forms.TypedChoiceField(choices=WEEKDAYS, coerce=int, label="Weekly reminders on")
+    weekday = forms.TypedChoiceField(
+        choices=WEEKDAY_CHOICES, coerce=int, label="Weekly reminders on"
+    )
     hour = forms.TypedChoiceField(
         choices=[(h, f"{h:02d}:00") for h in range(24)], coerce=int, label="At"
     )

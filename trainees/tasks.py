@@ -1,7 +1,6 @@
-import logging
-
 from celery import shared_task
 
+from core.publish import publish_now
 from trainees.services import compliance
 from trainees.services.compliance import pending_snapshots_refresh, pending_snapshots_sweep
 from trainees.services.compliance import snapshots_refresh_all as _refresh_all
@@ -13,8 +12,6 @@ from trainees.tasks_external_confirmation import (  # noqa: F401
     external_confirmation_email_send,
     external_confirmations_sweep_task,
 )
-
-logger = logging.getLogger(__name__)
 
 
 @shared_task(name="trainees.tasks.snapshots_refresh_all", ignore_result=True)
@@ -40,12 +37,13 @@ def trainee_snapshots_refresh_pending(trainee_id: int) -> bool:
     """
     if pending_snapshots_refresh(trainee_id=trainee_id, rounds=1):
         return True
-    try:
-        trainee_snapshots_refresh_pending.apply_async(
-            (trainee_id,), countdown=compliance.REFRESH_DELAY_SECONDS
-        )
-    except Exception as error:  # the request row stays; the sweep refreshes it
-        logger.warning("snapshots: could not re-enqueue trainee %s (%s)", trainee_id, error)
+    # A refusal leaves the request row pending: the sweep refreshes it.
+    publish_now(
+        compliance.REFRESH_TASK,
+        (trainee_id,),
+        what="snapshots",
+        countdown=compliance.REFRESH_DELAY_SECONDS,
+    )
     return False
 
 

@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class WebhooksConfig(AppConfig):
     name = "webhooks"
     verbose_name = "Webhooks"
+
+    def ready(self) -> None:
+        # Registers the tasks that services publish by name (core.publish).
+        from webhooks import tasks  # noqa: F401

@@ -19,10 +19,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.publish import publish_on_commit
 from programs.models import Institution
 from webhooks.addresses import BlockedAddress, literal_host_error, public_address_of
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
@@ -40,6 +40,7 @@ BACKOFF_MAX_SECONDS = 3600
 CLAIM_LEASE = timedelta(minutes=2)
 TIMEOUT_SECONDS = 5
 SEND_BATCH_SIZE = 50
+SEND_TASK = "webhooks.tasks.deliveries_send"
 INSERT_BATCH_SIZE = 500
 USER_AGENT = "Countersign-Webhooks/1"
 RESPONSE_READ_LIMIT = 64 * 1024
@@ -136,22 +137,14 @@ def events_emit(*, events: Sequence[Event], subscriptions: dict[int, list[int]])
 
 
 def enqueue_after_commit(delivery_ids: list[int]) -> None:
-    """Publish after the transaction commits. A dead broker is logged, never raised: the request
-    that caused the event has succeeded, the rows stay pending and the sweep sends them."""
-    if not delivery_ids:
-        return
-
-    def publish() -> None:
-        from webhooks.tasks import deliveries_send
-
-        for start in range(0, len(delivery_ids), SEND_BATCH_SIZE):
-            try:
-                deliveries_send.delay(delivery_ids[start : start + SEND_BATCH_SIZE])
-            except Exception as error:
-                logger.warning("webhooks: broker unavailable (%s); the sweep will retry", error)
-                return
-
-    transaction.on_commit(publish)
+    """Publish after the transaction commits, in batches. A dead broker is logged, never raised:
+    the request that caused the event has succeeded, the rows stay pending and the sweep sends
+    them."""
+    batches = [
+        (delivery_ids[start : start + SEND_BATCH_SIZE],)
+        for start in range(0, len(delivery_ids), SEND_BATCH_SIZE)
+    ]
+    publish_on_commit(SEND_TASK, *batches, what="webhooks")
 
 
 # --- sending ---------------------------------------------------------------------------------

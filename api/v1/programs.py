@@ -12,7 +12,7 @@ from accounts.models import User
 from api.idempotency import idempotent
 from api.v1 import serializers as s
 from api.v1.base import principal_of
-from programs.definitions.errors import InputFileError
+from core.problems import InputFileError
 from programs.definitions.program_file import parse_program_text
 from programs.models import Institution, Program, RequirementSet
 from programs.selectors import category_vocabulary

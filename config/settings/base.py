@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "core",
     "accounts",
     "programs",
     "trainees",

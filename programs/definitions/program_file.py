@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jsonschema import Draft202012Validator
 
-from programs.definitions.errors import InputFileError, Problem
+from core.problems import InputFileError, Problem
 from programs.definitions.yaml_source import LocatedDocument, PathPart, parse_yaml
 from programs.engine import RequirementSetRules, RuleDefinitionError, parse_requirement_set
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from programs.definitions.errors import InputFileError, Problem
+from core.problems import InputFileError, Problem
 
 PathPart = str | int
 

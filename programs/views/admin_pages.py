@@ -11,7 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from accounts.services_invitations import IssuedInvitation
-from programs.definitions.errors import InputFileError
+from core.problems import InputFileError
+from core.views import apply_errors
 from programs.forms_admin import (
     CohortForm,
     EnrollInviteForm,
@@ -33,7 +34,6 @@ from trainees.services.program_admin import (
     roster_parse,
     trainee_enroll_and_invite,
 )
-from trainees.views.common import apply_errors
 
 INVITATION_SUBJECT = "Your Countersign invitation: {program}"
 

@@ -8,13 +8,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from core.views import apply_errors
 from programs.models import ActivityCategory, Program
 from programs.views.assignment_rows import assign_supervisor_form, end_assignment_form
 from programs.views.common import program_view, scoped_enrollment
 from programs.views.trainee import detail_url, render_detail
 from trainees.models import SupervisorAssignment
 from trainees.services.enrollments import supervisor_assign, supervisor_assignment_end
-from trainees.views.common import apply_errors
 
 
 @program_view

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from programs.definitions.errors import InputFileError
+from core.problems import InputFileError
+from core.views import apply_errors
 from programs.forms import StaffCsvForm, StaffInviteForm
 from programs.models import Program, ProgramRole
 from programs.views.common import program_view
@@ -25,7 +26,6 @@ from trainees.services.staff_invitations import (
     staff_csv_parse,
     staff_invite,
 )
-from trainees.views.common import apply_errors
 
 STAFF_INVITATION_SUBJECT = "Your Countersign invitation: {program}"
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from core.views import apply_errors
 from programs.forms import (
     AssignSupervisorForm,
     EndAssignmentForm,
@@ -31,7 +32,6 @@ from trainees.services.enrollments import (
     enrollment_withdraw,
 )
 from trainees.services.waivers import requirement_waive, waiver_revoke
-from trainees.views.common import apply_errors
 
 
 def detail_url(program: Program, enrollment: Enrollment) -> str:

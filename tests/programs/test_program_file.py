@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from programs.definitions.errors import InputFileError, Problem
+from core.problems import InputFileError, Problem
 from programs.definitions.program_file import (
     canonicalize,
     document_checksum,

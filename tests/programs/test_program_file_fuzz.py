@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from config.middleware import NUL_MESSAGE as NUL_REFUSED
-from programs.definitions.errors import InputFileError, Problem
+from core.problems import InputFileError, Problem
 from programs.definitions.program_file import parse_program_text, read_program_file
 from programs.models import RequirementSet
 from programs.vocabulary import BUILTIN_CATEGORIES

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from programs.definitions.errors import InputFileError
+from core.problems import InputFileError
 from programs.definitions.export import requirement_set_to_yaml
 from programs.definitions.program_file import parse_program_text, read_program_file
 from programs.models import ActivityCategory, Institution, Program, ProgramCategory, RequirementSet

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from programs.definitions.errors import InputFileError
+from core.problems import InputFileError
 from programs.definitions.program_file import canonicalize, parse_program_text
 from programs.engine import (
     CadenceRule,

@@ -1,9 +1,10 @@
 """Redis down: the request path never waits on the broker, and reminders stay due in the ledger.
 
 Reminders never publish from the request path: they are derived from the database by beat's
-passes, and enqueue_due (tasks and the command) logs a dead broker instead of raising. Webhooks
-do publish after a countersign commits (webhooks.services.enqueue_after_commit); a dead broker
-there is logged too, and the delivery row stays pending for the sweep.
+passes, and enqueue_due (tasks and the command) logs a dead broker instead of raising. Snapshot
+refreshes and webhooks publish after a change commits (core.publish); the first refusal is
+logged, later publishes skip the broker for a while (it is presumed down), and every row stays
+pending for its sweep.
 """
 
 import logging
@@ -74,12 +75,13 @@ def test_a_session_is_logged_and_countersigned_while_the_broker_is_down(
     client.force_login(trainee.user)
     assert client.get("/").status_code == 200
 
-    # then both succeeded quickly; the publish failed, was logged, and the webhook stays due
+    # then both succeeded quickly; the first publish failed and was logged once, the later ones
+    # (the webhook's among them) did not wait on the broker again, and the webhook stays due
     assert time.monotonic() - started < 5
     session.refresh_from_db()
     assert (session.status, session.verified_by) == (SessionStatus.VERIFIED, supervisor)
-    assert len(callbacks) >= 1
-    assert "webhooks: broker unavailable" in caplog.text
+    assert len(callbacks) >= 2
+    assert caplog.text.count("broker unavailable") == 1
     assert list(
         WebhookDelivery.objects.filter(subscription=subscription).values_list("event", "status")
     ) == [(WebhookEvent.SESSION_VERIFIED, "pending")]

@@ -322,8 +322,8 @@ def test_a_deadline_message_lists_the_unmet_requirements(ending_enrollment):
         why=("Your expected end date is 01 August 2026 and some requirements are not met yet."),
         action_path="/",
         lines=[
-            "Client contact: 1 h 40 min of 10 h 00 min credited (behind)",
-            "Supervision: 3 h 35 min of 10 h 00 min credited (at risk)",
+            "Client contact: 1 h 40 min of 10 h credited (behind)",
+            "Supervision: 3 h 35 min of 10 h credited (at risk)",
         ],
     )
     assert "Personal therapy" not in message.body

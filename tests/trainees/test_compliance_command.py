@@ -84,13 +84,13 @@ def test_table_reads_snapshots_and_computes_the_missing_ones(scenario):
 
     assert out == (
         f"#{tess.pk} Tess Trainee: at_risk (as of 2026-06-15)\n"
-        "  client_contact               at_risk           4.00 h of      10.00 h"
-        "  expected by now 4.45 h\n"
+        "  client_contact               at_risk              4 h of         10 h"
+        "  expected by now 4 h 27 min\n"
         "  therapy_sessions             met           4 sessions of   4 sessions"
         "  expected by now 1 session\n"
         f"#{oli.pk} Oli Othertrainee: behind (as of 2026-06-15)\n"
-        "  client_contact               behind            0.00 h of      10.00 h"
-        "  expected by now 4.45 h\n"
+        "  client_contact               behind             0 min of         10 h"
+        "  expected by now 4 h 27 min\n"
         "  therapy_sessions             behind        0 sessions of   4 sessions"
         "  expected by now 1 session\n"
     )
@@ -214,8 +214,8 @@ def test_as_of_computes_the_standing_on_a_past_date(scenario):
     # By 1 March: one 2 h session and one therapy session; 600 x 56 // 364 = 92 min expected.
     assert out == (
         f"#{tess.pk} Tess Trainee: on_track (as of 2026-03-01)\n"
-        "  client_contact               on_track          2.00 h of      10.00 h"
-        "  expected by now 1.53 h\n"
+        "  client_contact               on_track             2 h of         10 h"
+        "  expected by now 1 h 32 min\n"
         "  therapy_sessions             on_track       1 session of   4 sessions"
         "  expected by now 0 sessions\n"
     )

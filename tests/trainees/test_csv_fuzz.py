@@ -25,7 +25,7 @@ from django.core.management.base import CommandError
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from programs.definitions.errors import InputFileError
+from core.problems import InputFileError
 from tests.factories import CohortFactory, RequirementSetFactory
 from trainees.models import Enrollment, Invitation, Session
 from trainees.services.imports import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, sessions_import_csv

@@ -4,7 +4,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from programs.definitions.errors import InputFileError
+from core.problems import InputFileError
 from trainees.models import ComplianceSnapshot, Session
 from trainees.services.imports import sessions_import_csv
 

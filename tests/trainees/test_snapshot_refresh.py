@@ -186,7 +186,7 @@ def test_a_dead_broker_fails_nothing_backs_off_and_the_sweep_catches_up(
         raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     monkeypatch.setattr(tasks.trainee_snapshots_refresh_pending, "apply_async", refuse)
-    caplog.set_level(logging.WARNING, logger="trainees.services.compliance")
+    caplog.set_level(logging.WARNING, logger="core.publish")
 
     with django_capture_on_commit_callbacks(execute=True):
         session = therapy(trainee)
@@ -198,7 +198,7 @@ def test_a_dead_broker_fails_nothing_backs_off_and_the_sweep_catches_up(
     assert attempts == [trainee.pk]
     assert [r.getMessage() for r in caplog.records] == [
         "snapshots: broker unavailable (Error 111 connecting to 127.0.0.1:6379. Connection "
-        "refused.); the sweep will refresh"
+        "refused.); the sweep will retry"
     ]
     assert SnapshotRefreshRequest.objects.count() == 2
 

@@ -2,9 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from programs.models import WEEKDAYS
-
-WEEKDAY_CHOICES = [(i, name.capitalize()) for i, name in enumerate(WEEKDAYS)]
+from core.weekdays import WEEKDAY_CHOICES
 
 
 class ReminderKind(models.TextChoices):

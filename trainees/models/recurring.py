@@ -2,11 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from programs.models import WEEKDAYS, ActivityCategory
+from core.weekdays import WEEKDAY_CHOICES
+from programs.models import ActivityCategory
 from trainees.models.enrollment import Trainee
 from trainees.models.session import Session, SessionFormat, SessionModality
-
-WEEKDAY_CHOICES = [(i, name.capitalize()) for i, name in enumerate(WEEKDAYS)]
 
 
 class RecurringSession(models.Model):

@@ -15,6 +15,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from core.units import format_amount, format_minutes
 from programs.engine import RequirementResult, result_from_dict
 from programs.models import ActivityCategory, ProgramCategory
 from trainees.models import (
@@ -29,7 +30,6 @@ from trainees.selectors.access import (
     trainees_visible_to,
 )
 from trainees.selectors.compliance import enrollment_compliance
-from trainees.selectors.units import format_amount, format_minutes
 
 RECENT_LIMIT = 8
 ATTENTION_LIMIT = 5

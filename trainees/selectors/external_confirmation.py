@@ -7,6 +7,7 @@ from datetime import date, time
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
+from core.units import format_minutes
 from programs.models import Program
 from trainees.models import (
     ExternalConfirmationItem,
@@ -15,7 +16,6 @@ from trainees.models import (
     SessionStatus,
     Trainee,
 )
-from trainees.selectors.units import format_minutes
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,6 @@
 
 import logging
 import multiprocessing
-import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
@@ -12,6 +11,7 @@ from typing import Any
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from core.publish import publish_on_commit
 from programs.engine import EnrollmentResult, result_to_dict
 from trainees.models import (
     ComplianceSnapshot,
@@ -33,10 +33,7 @@ PENDING_REFRESH_GRACE = timedelta(seconds=30)
 # week of sessions typed in a row, a whole week countersigned) is recomputed once, not per change.
 # The trainee's own pages never wait: they settle a pending refresh on read.
 REFRESH_DELAY_SECONDS = 5
-# After the broker refused a message, stop trying for this long: a request must not pay the
-# connection timeout again and again while Redis is down; the sweep catches up.
-BROKER_BACKOFF_SECONDS = 30.0
-_broker_down_until = 0.0
+REFRESH_TASK = "trainees.tasks.trainee_snapshots_refresh_pending"
 
 
 def compact_result(data: dict[str, Any]) -> dict[str, Any]:
@@ -244,23 +241,10 @@ def trainee_snapshots_mark_stale(*, trainee_id: int) -> None:
         if cursor.rowcount:
             return
     SnapshotRefreshRequest.objects.create(trainee_id=trainee_id, requested_at=now)
-    transaction.on_commit(lambda: _publish_refresh(trainee_id))
-
-
-def _publish_refresh(trainee_id: int) -> None:
-    global _broker_down_until
-    if time.monotonic() < _broker_down_until:
-        return
-    from trainees.tasks import trainee_snapshots_refresh_pending
-
-    try:
-        trainee_snapshots_refresh_pending.apply_async(
-            (trainee_id,), countdown=REFRESH_DELAY_SECONDS
-        )
-    except Exception as error:
-        # The change is committed and the request row stays: the sweep recomputes it.
-        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
-        logger.warning("snapshots: broker unavailable (%s); the sweep will refresh", error)
+    # A lost message costs only a delay: the request row stays and the sweep recomputes it.
+    publish_on_commit(
+        REFRESH_TASK, (trainee_id,), what="snapshots", countdown=REFRESH_DELAY_SECONDS
+    )
 
 
 def pending_snapshots_refresh(*, trainee_id: int, rounds: int = 3) -> bool:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.history import save_with_reason
 from trainees.models import Session, SessionStatus
 from trainees.services.compliance import trainee_snapshots_mark_stale
 from trainees.services.locks import trainees_lock
@@ -28,7 +29,6 @@ from webhooks.events import sessions_verified_emit
 NOTHING_CHOSEN = "Choose at least one session."
 NOT_VERIFIED = "Only a verified session can be reopened."
 REOPEN_REASON_REQUIRED = "A reason is required to reopen a verified session."
-REASON_LENGTH = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +80,7 @@ def sessions_countersign(*, session_ids: list[int], supervisor: User) -> BatchOu
             session.status = SessionStatus.VERIFIED
             session.verified_by = supervisor
             session.verified_at = now
-            session._change_reason = "countersigned"  # type: ignore[attr-defined]
-            session.save()
+            save_with_reason(session, "countersigned")
         trainees = _refresh(sessions)
         sessions_verified_emit(sessions=sessions)
     return BatchOutcome(sessions=len(sessions), trainees=trainees)
@@ -97,8 +96,7 @@ def sessions_reject(*, session_ids: list[int], supervisor: User, reason: str) ->
         for session in sessions:
             session.status = SessionStatus.REJECTED
             session.rejection_reason = reason
-            session._change_reason = f"rejected: {reason[:REASON_LENGTH]}"  # type: ignore[attr-defined]
-            session.save()
+            save_with_reason(session, f"rejected: {reason}")
         trainees = _refresh(sessions)
     return BatchOutcome(sessions=len(sessions), trainees=trainees)
 
@@ -126,7 +124,6 @@ def session_reopen(*, session: Session, supervisor: User, reason: str) -> Sessio
         current.verified_by = None
         current.verified_at = None
         current.external_confirmation = None
-        current._change_reason = f"reopened: {reason[:REASON_LENGTH]}"  # type: ignore[attr-defined]
-        current.save()
+        save_with_reason(current, f"reopened: {reason}")
         trainee_snapshots_mark_stale(trainee_id=current.trainee_id)
     return current

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from core.history import reason_set, save_with_reason
 from programs.models import ActivityCategory, Program, ProgramCategory, ProgramRole, RequirementSet
 from programs.selectors import program_latest_requirement_set
 from trainees.models import Cohort, Enrollment, LeaveOfAbsence, SupervisorAssignment, Trainee
@@ -153,8 +154,7 @@ def enrollment_move_requirement_set(
         if requirement_set.pk == current.requirement_set_id:
             raise ValidationError({"requirement_set": [SAME_VERSION]})
         current.requirement_set = requirement_set
-        current._change_reason = f"moved to version {requirement_set.version}"  # type: ignore[attr-defined]
-        current.save()
+        save_with_reason(current, f"moved to version {requirement_set.version}")
         snapshots_refresh(enrollments=[current])
     return current
 
@@ -169,8 +169,7 @@ def _end(enrollment: Enrollment, on: date, status: str, reason: str) -> Enrollme
         previous = current.status
         current.status = status
         current.ended_on = on
-        current._change_reason = reason[:100]  # type: ignore[attr-defined]
-        current.save()
+        save_with_reason(current, reason)
         snapshots_refresh(enrollments=[current])
         enrollment_status_changed_emit(enrollment=current, previous=previous)
     return current
@@ -288,12 +287,8 @@ def _overlapping(
 
 
 def _record(assignment: SupervisorAssignment, action: str, reason: str, actor: User | None) -> None:
-    # simple-history's change reason holds 100 characters; the forms keep reasons to 90.
     reason = reason.strip()
-    assignment._change_reason = (f"{action}: {reason}" if reason else action)[:100]  # type: ignore[attr-defined]
-    if actor is not None:
-        # Named explicitly so the history says who even outside a web request (shell, tasks).
-        assignment._history_user = actor  # type: ignore[attr-defined]
+    reason_set(assignment, f"{action}: {reason}" if reason else action, by=actor)
 
 
 def enrollment_update(
@@ -318,7 +313,6 @@ def enrollment_update(
             current.cohort = cohort
         elif clear_cohort:
             current.cohort = None
-        current._change_reason = "updated"  # type: ignore[attr-defined]
-        current.save()
+        save_with_reason(current, "updated")
         snapshots_refresh(enrollments=[current])
     return current

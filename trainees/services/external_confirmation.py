@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.history import save_with_reason
 from trainees.models import (
     ExternalConfirmationItem,
     ExternalConfirmationRequest,
@@ -43,7 +44,6 @@ logger = logging.getLogger(__name__)
 
 SALT = "countersign.external-confirmation.v1"
 DEFAULT_LIFETIME_DAYS = 14
-REASON_LENGTH = 80
 MESSAGE_LENGTH = 2000
 
 NOTHING_CHOSEN = "Choose at least one session."
@@ -164,8 +164,7 @@ def external_confirmation_request(
             expires_at=now + lifetime(),
         )
         request.full_clean()
-        request._change_reason = "requested"  # type: ignore[attr-defined]
-        request.save()
+        save_with_reason(request, "requested")
         ExternalConfirmationItem.objects.bulk_create(
             ExternalConfirmationItem(
                 request=request, session=session, fingerprint=session_fingerprint(session)
@@ -211,8 +210,7 @@ def external_confirmation_revoke(
         if current.state != ConfirmationState.PENDING:
             raise ValidationError(NOT_PENDING)
         current.revoked_at = timezone.now()
-        current._change_reason = "cancelled by the trainee"  # type: ignore[attr-defined]
-        current.save()
+        save_with_reason(current, "cancelled by the trainee")
     return current
 
 
@@ -227,8 +225,7 @@ def external_confirmation_resend(
             raise ValidationError(NOT_PENDING)
         current.emailed_at = None
         current.token_digest = None
-        current._change_reason = "sent again"  # type: ignore[attr-defined]
-        current.save()
+        save_with_reason(current, "sent again")
         request_id = current.pk
         transaction.on_commit(lambda: _publish_request_email(request_id))
     return current
@@ -376,16 +373,14 @@ def external_confirmation_confirm(
             session.verified_by = None
             session.verified_at = now
             session.external_confirmation = request
-            session._change_reason = f"confirmed by e-mail link (request {request.pk})"  # type: ignore[attr-defined]
-            session.save()
+            save_with_reason(session, f"confirmed by e-mail link (request {request.pk})")
         request.used_at = now
         request.outcome = ConfirmationOutcome.CONFIRMED
         request.confirmed_name = name[:200]
         for field, value in _client(ip_address, user_agent).items():
             setattr(request, field, value)
         request.full_clean()
-        request._change_reason = "confirmed"  # type: ignore[attr-defined]
-        request.save()
+        save_with_reason(request, "confirmed")
         trainee_snapshots_mark_stale(trainee_id=request.trainee_id)
         sessions_verified_emit(sessions=sessions)
     return request
@@ -416,8 +411,7 @@ def external_confirmation_decline(
         request.full_clean()
         # Not the reason itself: it is the confirmer's free text, which erasure must be able to
         # remove from the one column (and its history) that holds it.
-        request._change_reason = "declined"  # type: ignore[attr-defined]
-        request.save()
+        save_with_reason(request, "declined")
         request_id = request.pk
         transaction.on_commit(lambda: _publish_declined_email(request_id))
     return request

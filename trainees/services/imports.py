@@ -29,7 +29,7 @@ from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
-from programs.definitions.errors import InputFileError, Problem
+from core.problems import InputFileError, Problem
 from programs.models import ActivityCategory, ProgramCategory
 from trainees.models import Enrollment, Session, SessionFormat, SessionModality, Trainee
 from trainees.models.session import MAX_SESSION_MINUTES

@@ -10,10 +10,10 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.services_invitations import IssuedInvitation, invitation_create
-from programs.definitions.errors import InputFileError, Problem
+from core.csv_input import cell_problems, csv_rows, row_problems
+from core.problems import InputFileError, Problem
 from programs.models import Program, RequirementSet
 from trainees.models import Cohort, Enrollment, Trainee
-from trainees.services.csv_rows import cell_problems, csv_rows, row_problems
 from trainees.services.enrollments import (
     END_BEFORE_START,
     enrollment_create,

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from core.history import save_with_reason
 from programs.models import ActivityCategory, ProgramCategory
 from trainees.models import (
     Enrollment,
@@ -194,8 +195,7 @@ def _log_locked(trainee: Trainee, fields: LoggedSession) -> Session:
 def _save(session: Session, reason: str) -> None:
     """Save with the reason recorded in the session's history, and have the trainee's snapshots
     recomputed once this commits (the trainee's own pages settle it on read if no worker has)."""
-    session._change_reason = reason[:100]  # type: ignore[attr-defined]
-    session.save()
+    save_with_reason(session, reason)
     trainee_snapshots_mark_stale(trainee_id=session.trainee_id)
 
 

@@ -18,9 +18,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
-from programs.definitions.errors import InputFileError, Problem
+from core.csv_input import cell_problems, csv_rows, row_problems
+from core.history import save_with_reason
+from core.problems import InputFileError, Problem
 from programs.models import Program, ProgramRole
-from trainees.services.csv_rows import cell_problems, csv_rows, row_problems
 
 INVITABLE_ROLES = (ProgramRole.Role.SUPERVISOR, ProgramRole.Role.COORDINATOR)
 ROLE_NOT_INVITABLE = "Only supervisors and coordinators can be invited here."
@@ -70,9 +71,7 @@ def staff_invite(
         if not held:
             grant = ProgramRole(program=program, user=user, role=role)
             grant.full_clean()
-            grant._change_reason = f"invited as {role}"  # type: ignore[attr-defined]
-            grant._history_user = created_by  # type: ignore[attr-defined]
-            grant.save()
+            save_with_reason(grant, f"invited as {role}", by=created_by)
     if user.has_usable_password():
         return StaffInvitation(user=user, role=role, uidb64=None, token=None)
     return StaffInvitation(

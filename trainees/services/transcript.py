@@ -17,11 +17,11 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from fpdf import FPDF
 
+from core.units import format_amount, format_minutes
 from programs.engine import RequirementResult, result_from_dict
 from programs.models import ProgramCategory
 from trainees.models import Enrollment, Session, SessionStatus, SupervisorAssignment, Trainee
 from trainees.selectors.compliance import enrollment_window_end
-from trainees.selectors.units import format_amount, format_minutes
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 DEJAVU_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.history import save_with_reason
 from programs.engine import Waiver, waiver_problem
 from trainees.models import Enrollment, RequirementWaiver
 from trainees.selectors.compliance import requirement_set_rules
@@ -51,8 +52,7 @@ def requirement_waive(
         ):
             old.revoked_at = now
             old.revoked_by = actor
-            old._change_reason = "replaced"  # type: ignore[attr-defined]
-            old.save()
+            save_with_reason(old, "replaced")
         waiver = RequirementWaiver(
             enrollment=current,
             requirement_key=requirement_key,
@@ -61,8 +61,7 @@ def requirement_waive(
             created_by=actor,
         )
         waiver.full_clean()
-        waiver._change_reason = reason[:100]  # type: ignore[attr-defined]
-        waiver.save()
+        save_with_reason(waiver, reason)
         snapshots_refresh(enrollments=[current])
     return waiver
 
@@ -75,8 +74,7 @@ def waiver_revoke(*, waiver: RequirementWaiver, actor: User) -> RequirementWaive
             raise ValidationError(NOT_ACTIVE)
         current.revoked_at = timezone.now()
         current.revoked_by = actor
-        current._change_reason = "revoked"  # type: ignore[attr-defined]
-        current.save()
+        save_with_reason(current, "revoked")
         enrollment = Enrollment.objects.select_related("program", "requirement_set").get(
             pk=current.enrollment_id
         )

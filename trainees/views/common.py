@@ -2,11 +2,9 @@
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, Concatenate, ParamSpec
+from typing import Concatenate, ParamSpec
 
-from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
@@ -32,22 +30,3 @@ def trainee_view(view: TraineeView[P]) -> Callable[Concatenate[HttpRequest, P], 
         return view(request, user, trainee, *args, **kwargs)
 
     return wrapper
-
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: by field where the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
-def htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
-Context = dict[str, Any]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.forms import client_ip
 from accounts.models import User
 from accounts.services_login import login_failure_record, login_is_locked
+from core.views import apply_errors
 from trainees.forms_external_confirmation import ConfirmationRequestForm, ConfirmForm
 from trainees.models import ExternalConfirmationRequest, Trainee
 from trainees.selectors.external_confirmation import (
@@ -30,7 +31,7 @@ from trainees.services.external_confirmation import (
     external_confirmation_resend,
     external_confirmation_revoke,
 )
-from trainees.views.common import apply_errors, trainee_view
+from trainees.views.common import trainee_view
 
 # Failed link guesses share the sign-in throttle's table, under a key no e-mail can take.
 THROTTLE_KEY = "external-confirmation-link"

@@ -4,10 +4,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.models import User
+from core.views import apply_errors
 from trainees.forms import NotificationPreferenceForm
 from trainees.models import Trainee
 from trainees.services.preferences import notification_preference_get, notification_preference_set
-from trainees.views.common import apply_errors, trainee_view
+from trainees.views.common import trainee_view
 
 
 @trainee_view

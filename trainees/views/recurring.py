@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from core.views import apply_errors
 from trainees.forms import RecurringForm
 from trainees.models import RecurringSession, Trainee
 from trainees.selectors.dashboard import trainee_categories, user_today
@@ -19,7 +20,7 @@ from trainees.services.recurring import (
     recurring_skip,
     recurring_stop,
 )
-from trainees.views.common import apply_errors, trainee_view
+from trainees.views.common import trainee_view
 
 
 def _own_pattern(trainee: Trainee, pk: int) -> RecurringSession:

@@ -13,6 +13,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from core.units import format_minutes
+from core.views import apply_errors
 from trainees.forms import SessionFilterForm, SessionForm, WithdrawForm
 from trainees.models import Session, SessionStatus, Trainee
 from trainees.selectors.dashboard import (
@@ -21,7 +23,6 @@ from trainees.selectors.dashboard import (
     trainee_categories,
     user_today,
 )
-from trainees.selectors.units import format_minutes
 from trainees.services.sessions import (
     NOT_EDITABLE,
     session_log,
@@ -30,7 +31,7 @@ from trainees.services.sessions import (
     session_update,
     session_withdraw,
 )
-from trainees.views.common import apply_errors, trainee_view
+from trainees.views.common import trainee_view
 
 PAGE_SIZE = 50
 SUPERVISION_PREFIX = "supervision_"

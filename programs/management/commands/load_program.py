@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from programs.definitions.errors import InputFileError
+from core.problems import InputFileError
 from programs.definitions.program_file import read_program_file
 from programs.selectors import category_vocabulary
 from programs.services import program_load

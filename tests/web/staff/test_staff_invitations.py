@@ -189,7 +189,7 @@ def test_csv_rows_the_database_would_refuse_are_reported_not_500(login_as, direc
 def test_unreadable_csv_is_reported_with_its_line():
     # a bare carriage return inside an unquoted value (the page's decoding turns these into line
     # breaks; the parser must still never let csv.Error out)
-    from programs.definitions.errors import InputFileError
+    from core.problems import InputFileError
     from trainees.services.staff_invitations import staff_csv_parse
 
     with pytest.raises(InputFileError) as refused:

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.units import format_amount
 from programs.engine import EnrollmentResult, result_from_dict, result_to_dict
 from trainees.models import Enrollment
 from trainees.selectors.compliance import enrollments_compliance
@@ -20,13 +21,6 @@ COLUMNS = [
     "expected_by_now",
     "unit",
 ]
-
-
-def _amount(value: int, unit: str) -> str:
-    # Hours for people; the engine's integers stay exact in JSON and CSV.
-    if unit == "minutes":
-        return f"{value / 60:.2f} h"
-    return f"{value} {unit[:-1] if value == 1 else unit}"
 
 
 class Command(BaseCommand):
@@ -88,8 +82,8 @@ class Command(BaseCommand):
             self.stdout.write(f"#{e.pk} {names[e.pk]}: {result.status} (as of {result.as_of})")
             for r in result.requirements:
                 self.stdout.write(
-                    f"  {r.key:<28} {r.status:<11} {_amount(r.credited, r.unit):>12} of "
-                    f"{_amount(r.required, r.unit):>12}  expected by now {_amount(r.expected_by_now, r.unit)}"
+                    f"  {r.key:<28} {r.status:<11} {format_amount(r.credited, r.unit):>12} of "
+                    f"{format_amount(r.required, r.unit):>12}  expected by now {format_amount(r.expected_by_now, r.unit)}"
                 )
 
     def _results(self, batch: list[Enrollment], as_of: date | None) -> dict[int, EnrollmentResult]:

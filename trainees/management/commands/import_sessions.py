@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from programs.definitions.errors import InputFileError
+from core.problems import InputFileError
 from trainees.services.imports import sessions_import_csv
 
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from trainees.selectors.units import format_amount, format_minutes
+from core.units import format_amount, format_minutes
 
 register = template.Library()
 

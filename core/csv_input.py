@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 
-from programs.definitions.errors import InputFileError, Problem
+from core.problems import InputFileError, Problem
 
 WRONG_COUNT = "{found} values for {expected} columns"
 NUL = "contains a NUL character"
