@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from accounts.models import ApiKey, PersonalToken, TwoFactorPolicyChange, User
+from accounts.models import ApiKey, Invitation, LoginAttempt, PersonalToken, User
 
 
 @admin.register(User)
@@ -47,16 +47,17 @@ class PersonalTokenAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(TwoFactorPolicyChange)
-class TwoFactorPolicyChangeAdmin(admin.ModelAdmin):
-    """A log: changes are made by a program's director on the program's sign-in policy page."""
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("email", "enrollment", "created_at", "expires_at", "accepted_at", "revoked_at")
+    list_select_related = ("enrollment__program",)
+    exclude = ("nonce_digest",)
+    raw_id_fields = ("enrollment", "created_by")
 
-    list_display = ("program", "required", "changed_by", "changed_at", "reason")
-    list_select_related = ("program", "changed_by")
-    readonly_fields = ("program", "required", "changed_by", "reason", "changed_at")
+
+@admin.register(LoginAttempt)
+class LoginAttemptAdmin(admin.ModelAdmin):
+    list_display = ("attempted_at", "email", "ip_address")
 
     def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
         return False

@@ -6,8 +6,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.http import HttpRequest
 
-from accounts.selectors_two_factor import user_has_two_factor
-from accounts.services_login import (
+from accounts.selectors.two_factor import user_has_two_factor
+from accounts.services.sign_in import (
     LOGIN_LOCKED,
     login_failure_record,
     login_is_locked,

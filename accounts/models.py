@@ -3,6 +3,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -144,22 +145,60 @@ def history_user(instance: Any = None, request: Any = None, **kwargs: Any) -> Us
     return user if isinstance(user, User) else None
 
 
-class TwoFactorPolicyChange(models.Model):
-    """Who turned a program's "managers need two-factor sign-in" policy on or off, when and why.
+class Invitation(models.Model):
+    """An emailed link that lets a person set a password and join an enrollment as its trainee.
 
-    Program has no history table; this append-only log is the record of the policy's changes.
+    The link carries a signed token; only a SHA-256 digest of its random part is stored, so a
+    database leak does not yield working links. Single use: `accepted_at` is claimed with a
+    conditional UPDATE.
     """
 
-    program = models.ForeignKey(
-        "programs.Program", on_delete=models.CASCADE, related_name="two_factor_policy_changes"
+    email = models.EmailField()
+    enrollment = models.ForeignKey(
+        "trainees.Enrollment", on_delete=models.CASCADE, related_name="invitations"
     )
-    required = models.BooleanField()
-    changed_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
-    reason = models.CharField(max_length=300)
-    changed_at = models.DateTimeField(default=timezone.now)
+    nonce_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["program", "-changed_at", "-pk"]
+        # Tables keep the names they had in the trainees app (moved without touching rows).
+        db_table = "trainees_invitation"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="invitation_not_both_accepted_and_revoked",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.program_id}: {'required' if self.required else 'optional'}"
+        return f"Invitation for {self.email} to enrollment {self.enrollment_id}"
+
+
+class LoginAttempt(models.Model):
+    """A failed sign-in, per e-mail and IP, for database-backed throttling.
+
+    Kept in PostgreSQL rather than Redis so throttling keeps working when Redis is down (issue 8).
+    Rows older than the window are irrelevant and may be pruned at any time.
+    """
+
+    email = models.CharField(max_length=254)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    attempted_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "trainees_loginattempt"
+        indexes = [
+            models.Index(
+                fields=["email", "ip_address", "attempted_at"], name="login_attempt_lookup"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} from {self.ip_address} at {self.attempted_at}"

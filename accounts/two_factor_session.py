@@ -14,7 +14,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from accounts.models import User
-from accounts.selectors_two_factor import TwoFactorState, two_factor_state
+from accounts.selectors.two_factor import TwoFactorState, two_factor_state
 
 STATE_SESSION_KEY = "two_factor_state"
 STATE_MAX_AGE = 5 * 60

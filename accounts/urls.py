@@ -1,13 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import views, views_two_factor
 from accounts.forms import InvitationPasswordForm, PlainPasswordResetForm
+from accounts.views import sign_in, two_factor
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", views.SignInView.as_view(), name="login"),
+    path("login/", sign_in.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",
@@ -36,16 +36,14 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("invitation/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
-    path("two-factor/", views_two_factor.two_factor_page, name="two_factor"),
-    path("two-factor/verify/", views_two_factor.two_factor_verify_view, name="two_factor_verify"),
-    path("two-factor/setup/", views_two_factor.two_factor_setup, name="two_factor_setup"),
+    path("invitation/<str:token>/", sign_in.invitation_accept_view, name="invitation_accept"),
+    path("two-factor/", two_factor.two_factor_page, name="two_factor"),
+    path("two-factor/verify/", two_factor.two_factor_verify_view, name="two_factor_verify"),
+    path("two-factor/setup/", two_factor.two_factor_setup, name="two_factor_setup"),
     path(
         "two-factor/backup-codes/",
-        views_two_factor.two_factor_backup_codes,
+        two_factor.two_factor_backup_codes,
         name="two_factor_backup_codes",
     ),
-    path(
-        "two-factor/turn-off/", views_two_factor.two_factor_disable_view, name="two_factor_disable"
-    ),
+    path("two-factor/turn-off/", two_factor.two_factor_disable_view, name="two_factor_disable"),
 ]

@@ -9,7 +9,12 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from accounts.models import ApiKey, PersonalToken, User
-from accounts.services import API_KEY_PREFIX, PERSONAL_TOKEN_PREFIX, digests_match, split_credential
+from accounts.services.tokens import (
+    API_KEY_PREFIX,
+    PERSONAL_TOKEN_PREFIX,
+    digests_match,
+    split_credential,
+)
 
 INVALID_CREDENTIAL = "Invalid, expired or revoked credential."
 

@@ -117,7 +117,7 @@ def _dataset(size: dict[str, Any]) -> dict[str, int]:
 
 def _credentials() -> dict[str, Any]:
     from accounts.models import ApiKey, PersonalToken
-    from accounts.services import api_key_create, personal_token_create
+    from accounts.services.tokens import api_key_create, personal_token_create
     from programs.models import Institution
     from trainees.models import Enrollment
 
@@ -125,7 +125,9 @@ def _credentials() -> dict[str, Any]:
     PersonalToken.objects.filter(name="bench").delete()
     keys = {}
     for institution in Institution.objects.all():
-        _, issued = api_key_create(institution=institution, name="bench", scopes=["reports:read"])
+        _, issued = api_key_create(
+            institution_id=institution.pk, name="bench", scopes=["reports:read"]
+        )
         keys[institution.pk] = issued.raw
     loggers = []
     for enrollment in (

@@ -9,6 +9,7 @@ from programs.models import (
     ProgramRole,
     ProviderApproval,
     RequirementSet,
+    TwoFactorPolicyChange,
 )
 
 
@@ -76,3 +77,18 @@ class ProgramCategoryAdmin(admin.ModelAdmin):
     list_display = ("program", "category", "private", "verification")
     list_select_related = ("program", "category")
     list_filter = ("program", "private", "verification")
+
+
+@admin.register(TwoFactorPolicyChange)
+class TwoFactorPolicyChangeAdmin(admin.ModelAdmin):
+    """A log: changes are made by a program's director on the program's sign-in policy page."""
+
+    list_display = ("program", "required", "changed_by", "changed_at", "reason")
+    list_select_related = ("program", "changed_by")
+    readonly_fields = ("program", "required", "changed_by", "reason", "changed_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

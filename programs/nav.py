@@ -11,9 +11,8 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
 from accounts.models import User
-from programs.models import ProgramRole
+from programs.models import MANAGING_ROLES, ProgramRole
 from trainees.models import Session, SupervisorAssignment, Trainee
-from trainees.selectors.access import MANAGING_ROLES
 
 SESSION_KEY = "countersign_nav"
 

@@ -2,7 +2,16 @@ import time
 
 from django.db.models import QuerySet
 
-from programs.models import ActivityCategory, Program, ProgramCategory, RequirementSet
+from accounts.models import User
+from programs.models import (
+    MANAGING_ROLES,
+    ActivityCategory,
+    Program,
+    ProgramCategory,
+    ProgramRole,
+    RequirementSet,
+    TwoFactorPolicyChange,
+)
 
 # How long a process trusts its copy of the vocabulary before reading it again.
 CATEGORY_CACHE_SECONDS = 300.0
@@ -59,3 +68,30 @@ def program_private_category_ids(*, program: Program) -> set[int]:
 
 def programs_for_slugs(*, slugs: list[str]) -> QuerySet[Program]:
     return Program.objects.filter(slug__in=slugs).select_related("institution")
+
+
+def programs_requiring_two_factor_of(*, user: User) -> QuerySet[Program]:
+    """Programs that require a second factor of their managers, among those the person manages."""
+    return (
+        Program.objects.filter(
+            roles__user=user, roles__role__in=MANAGING_ROLES, directors_require_two_factor=True
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def programs_directed_by(*, user: User) -> QuerySet[Program]:
+    """Programs whose two-factor policy this person may set: those they direct."""
+    return (
+        Program.objects.filter(roles__user=user, roles__role=ProgramRole.Role.DIRECTOR)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def program_policy_changes(*, program: Program, limit: int = 20) -> list[TwoFactorPolicyChange]:
+    """The latest changes to the program's sign-in policy, newest first, with who made them."""
+    return list(
+        TwoFactorPolicyChange.objects.filter(program=program).select_related("changed_by")[:limit]
+    )

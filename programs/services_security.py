@@ -3,8 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.models import TwoFactorPolicyChange, User
-from programs.models import Program, ProgramRole
+from accounts.models import User
+from programs.models import Program, ProgramRole, TwoFactorPolicyChange
 
 POLICY_REASON_REQUIRED = "Say why the policy changes; the reason is kept with the change."
 POLICY_DIRECTORS_ONLY = "Only a director of this program can change its sign-in policy."

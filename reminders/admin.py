@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from reminders.models import Delivery, PaceNotice, ProgramReminderSettings, Unsubscribe
+from reminders.models import (
+    Delivery,
+    NotificationPreference,
+    PaceNotice,
+    ProgramReminderSettings,
+    Unsubscribe,
+)
 
 
 @admin.register(Delivery)
@@ -18,3 +24,10 @@ class ProgramReminderSettingsAdmin(admin.ModelAdmin):
 
 admin.site.register(Unsubscribe)
 admin.site.register(PaceNotice)
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "weekday", "hour", "time_zone")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)

@@ -16,21 +16,20 @@ from accounts.models import User
 from core.units import format_amount
 from programs.models import Program, ProgramRole
 from reminders.config import ProgramRules, program_rules
-from reminders.models import Delivery, DeliveryStatus, Kind, Unsubscribe
+from reminders.models import Delivery, DeliveryStatus, Kind, NotificationPreference, Unsubscribe
+from reminders.models import ReminderKind as PreferenceKind
 from reminders.schedule import local_moment, week_start_on_or_before, weekly_moment, zone
 from trainees.models import (
     ComplianceSnapshot,
     Enrollment,
-    NotificationPreference,
     RequirementStatus,
     Session,
     SessionStatus,
     SupervisorAssignment,
 )
-from trainees.models import ReminderKind as PreferenceKind
 from trainees.selectors.access import private_to_trainee
 
-# Kinds that the trainee-facing preference page (trainees.NotificationPreference) switches.
+# Kinds that the trainee-facing preference page (reminders.NotificationPreference) switches.
 PREFERENCE_KIND = {
     Kind.LOG_WEEK: PreferenceKind.LOG_SESSIONS,
     Kind.PACE_ALERT: PreferenceKind.FALLING_BEHIND,

@@ -137,10 +137,10 @@ def program_file(tmp_path):
 def api_key(program):
     """An API key of `program`'s institution with every scope. `.raw` is the secret to send."""
     from accounts.models import ApiScope
-    from accounts.services import api_key_create
+    from accounts.services.tokens import api_key_create
 
     key, issued = api_key_create(
-        institution=program.institution, name="Student records", scopes=list(ApiScope.values)
+        institution_id=program.institution.pk, name="Student records", scopes=list(ApiScope.values)
     )
     key.raw = issued.raw
     return key
@@ -150,10 +150,10 @@ def api_key(program):
 def other_api_key(other_program):
     """An API key of `other_program`'s institution with every scope. `.raw` is the secret."""
     from accounts.models import ApiScope
-    from accounts.services import api_key_create
+    from accounts.services.tokens import api_key_create
 
     key, issued = api_key_create(
-        institution=other_program.institution,
+        institution_id=other_program.institution.pk,
         name="Elsewhere records",
         scopes=list(ApiScope.values),
     )
@@ -164,7 +164,7 @@ def other_api_key(other_program):
 @pytest.fixture
 def personal_token(trainee):
     """A personal token of `trainee`'s user. `.raw` is the secret to send as a Bearer token."""
-    from accounts.services import personal_token_create
+    from accounts.services.tokens import personal_token_create
 
     token, issued = personal_token_create(user=trainee.user, name="Logging app")
     token.raw = issued.raw

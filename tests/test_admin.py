@@ -56,8 +56,8 @@ def test_the_confirmation_admin_never_shows_who_confirmed_or_what_they_wrote(sta
 
     from django.utils import timezone
 
+    from confirmations.models import ExternalConfirmationItem, ExternalConfirmationRequest
     from programs.models import ActivityCategory
-    from trainees.models import ExternalConfirmationItem, ExternalConfirmationRequest
 
     request = ExternalConfirmationRequest.objects.create(
         trainee=trainee,
@@ -72,9 +72,9 @@ def test_the_confirmation_admin_never_shows_who_confirmed_or_what_they_wrote(sta
     )
 
     pages = [
-        reverse("admin:trainees_externalconfirmationrequest_changelist"),
-        reverse("admin:trainees_externalconfirmationrequest_change", args=[request.pk]),
-        reverse("admin:trainees_externalconfirmationitem_changelist"),
+        reverse("admin:confirmations_externalconfirmationrequest_changelist"),
+        reverse("admin:confirmations_externalconfirmationrequest_change", args=[request.pk]),
+        reverse("admin:confirmations_externalconfirmationitem_changelist"),
     ]
     for url in pages:
         html = staff_client.get(url).content.decode()

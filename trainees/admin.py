@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdmin
 from trainees.models import (
     AccessLogEntry,
     Attestation,
@@ -9,12 +10,7 @@ from trainees.models import (
     ComplianceSnapshot,
     Enrollment,
     EnrollmentMilestone,
-    ExternalConfirmationItem,
-    ExternalConfirmationRequest,
-    Invitation,
     LeaveOfAbsence,
-    LoginAttempt,
-    NotificationPreference,
     RecurringOccurrence,
     RecurringSession,
     RequirementStatus,
@@ -25,19 +21,6 @@ from trainees.models import (
     Trainee,
     WeeklyStatus,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows the admin shows but never adds, changes or deletes."""
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
 
 @admin.register(Trainee)
@@ -167,58 +150,6 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
-    list_display = ("email", "enrollment", "created_at", "expires_at", "accepted_at", "revoked_at")
-    list_select_related = ("enrollment__program",)
-    exclude = ("nonce_digest",)
-    raw_id_fields = ("enrollment", "created_by")
-
-
-class ExternalConfirmationItemInline(admin.TabularInline):
-    model = ExternalConfirmationItem
-    raw_id_fields = ("session",)
-    extra = 0
-    can_delete = False
-
-
-@admin.register(ExternalConfirmationRequest)
-class ExternalConfirmationRequestAdmin(ReadOnlyAdmin):
-    """Read-only: answers come only through the link. The confirmer of a private category is
-    the trainee's therapist, so neither the list nor the page shows who they are, what they
-    wrote, or where they answered from."""
-
-    list_display = ("pk", "trainee", "category", "created_at", "expires_at", "used_at", "outcome")
-    list_select_related = ("trainee__user", "category")
-    list_filter = ("outcome",)
-    exclude = (
-        "token_digest",
-        "confirmer_name",
-        "confirmer_email",
-        "message",
-        "confirmed_name",
-        "decline_reason",
-        "confirmer_ip",
-        "confirmer_user_agent",
-    )
-    raw_id_fields = ("trainee",)
-    inlines = (ExternalConfirmationItemInline,)
-
-
-@admin.register(ExternalConfirmationItem)
-class ExternalConfirmationItemAdmin(ReadOnlyAdmin):
-    list_display = ("request", "session")
-    list_select_related = ("request", "session")
-    raw_id_fields = ("request", "session")
-
-
-@admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
-    list_display = ("user", "weekday", "hour", "time_zone")
-    list_select_related = ("user",)
-    raw_id_fields = ("user",)
-
-
 @admin.register(RecurringSession)
 class RecurringSessionAdmin(admin.ModelAdmin):
     """Recurring plans, without the private provider name."""
@@ -238,14 +169,6 @@ class AttestationAdmin(admin.ModelAdmin):
     list_select_related = ("trainee__user", "category")
     exclude = ("file", "original_name")
     raw_id_fields = ("trainee",)
-
-    def has_add_permission(self, request):
-        return False
-
-
-@admin.register(LoginAttempt)
-class LoginAttemptAdmin(admin.ModelAdmin):
-    list_display = ("attempted_at", "email", "ip_address")
 
     def has_add_permission(self, request):
         return False

@@ -9,7 +9,8 @@ from accounts.models import User
 from core.forms import PlainForm
 from core.weekdays import WEEKDAY_CHOICES
 from programs.models import ActivityCategory
-from trainees.models import ReminderKind, SessionFormat, SessionModality, SessionStatus
+from reminders.models import ReminderKind
+from trainees.models import SessionFormat, SessionModality, SessionStatus
 
 
 class SessionForm(PlainForm):

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "programs",
     "trainees",
     "api",
+    "confirmations",
     "reminders",
     "webhooks",
 ]
@@ -111,6 +112,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 LOGIN_URL = "accounts:login"
+# Who may and who must sign in with a second factor (accounts/two_factor_policy.py).
+TWO_FACTOR_POLICY = "trainees.two_factor_policy.ProgramTwoFactorPolicy"
 LOGIN_REDIRECT_URL = "trainees:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Two-factor sign-in (django-otp): the name shown in authenticator apps; device secrets are

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from accounts.services_invitations import IssuedInvitation
+from accounts.services.invitations import IssuedInvitation
 from core.problems import InputFileError
 from core.views import apply_errors
 from programs.forms_admin import (

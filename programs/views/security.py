@@ -13,11 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
-from accounts.selectors_two_factor import program_policy_changes, programs_directed_by
 from accounts.two_factor_session import two_factor_state_remember
 from core.forms import PlainForm
 from core.views import apply_errors
 from programs.models import Program
+from programs.selectors import program_policy_changes, programs_directed_by
 from programs.services_security import program_two_factor_policy_set
 
 

@@ -20,8 +20,9 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.middleware import TwoFactorMiddleware
-from accounts.services_login import LOGIN_LOCKED, LOGIN_MAX_FAILURES
-from accounts.services_two_factor import (
+from accounts.models import LoginAttempt
+from accounts.services.sign_in import LOGIN_LOCKED, LOGIN_MAX_FAILURES
+from accounts.services.two_factor import (
     BACKUP_CODE_COUNT,
     CODE_MISSING,
     CODE_THROTTLED,
@@ -31,9 +32,8 @@ from accounts.services_two_factor import (
     two_factor_setup_confirm,
 )
 from accounts.two_factor_session import STATE_MAX_AGE, STATE_SESSION_KEY
-from accounts.views_two_factor import PENDING_EXPIRED
+from accounts.views.two_factor import PENDING_EXPIRED
 from tests.factories import UserFactory
-from trainees.models import LoginAttempt
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from accounts.models import ApiKey, ApiScope, PersonalToken
-from accounts.services import (
+from accounts.services.tokens import (
     api_key_create,
     api_key_revoke,
     digest_of,
@@ -100,7 +100,7 @@ def test_a_bad_credential_is_refused(api_client, api_key, personal_token, make_h
 
 def test_an_expired_api_key_is_refused(api_client, program, frozen_today):
     _, issued = api_key_create(
-        institution=program.institution,
+        institution_id=program.institution.pk,
         name="Short-lived",
         scopes=["programs:read"],
         expires_at=NOW + timedelta(days=1),

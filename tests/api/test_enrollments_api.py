@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 
 from accounts.models import ApiScope, User
-from accounts.services import api_key_create
+from accounts.services.tokens import api_key_create
 from api.v1.enrollments import UNKNOWN_COHORT, UNKNOWN_PROGRAM, UNKNOWN_SUPERVISOR
 from programs.models import ActivityCategory, ProgramRole
 from tests.api.errors import KEY_LACKS_SCOPE, error, invalid
@@ -182,7 +182,7 @@ def test_an_api_key_with_enrollments_write_enrolls(api_client, api_key, cohort, 
 
 def test_an_api_key_without_enrollments_write_is_refused(api_client, program, cohort, stored_rows):
     scopes = [scope for scope in ApiScope.values if scope != "enrollments:write"]
-    _, issued = api_key_create(institution=program.institution, name="Reader", scopes=scopes)
+    _, issued = api_key_create(institution_id=program.institution.pk, name="Reader", scopes=scopes)
     before = stored_rows()
 
     response = api_client.post(

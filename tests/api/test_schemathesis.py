@@ -25,7 +25,7 @@ from schemathesis.checks import (
     response_schema_conformance,
 )
 
-from accounts.services import personal_token_create
+from accounts.services.tokens import personal_token_create
 from programs.models import ActivityCategory, ProgramCategory
 from tests.factories import CohortFactory, SessionFactory
 from trainees.services.attestations import attestation_upload

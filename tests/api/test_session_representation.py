@@ -6,9 +6,10 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from api.v1.serializers import SessionOut
+from confirmations.models import ExternalConfirmationRequest
 from programs.models import ActivityCategory
 from tests.factories import SessionFactory, UserFactory
-from trainees.models import ExternalConfirmationRequest, Session
+from trainees.models import Session
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 

@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.services import personal_token_create
+from accounts.services.tokens import personal_token_create
 from api.idempotency import KEY_MISMATCH
 from programs.models import ActivityCategory, ProgramRole
 from tests.api.errors import PEOPLE_ONLY, error, invalid, not_found

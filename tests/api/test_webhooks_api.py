@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from accounts.services import api_key_create
+from accounts.services.tokens import api_key_create
 from tests.factories import UserFactory
 from webhooks.models import WebhookDelivery, WebhookSubscription
 from webhooks.services import subscription_create
@@ -170,7 +170,7 @@ def test_another_institutions_key_finds_nothing_and_changes_nothing(as_key, thei
 
 def test_a_key_without_the_scope_is_refused(api_client, program):
     _, issued = api_key_create(
-        institution=program.institution, name="Reports", scopes=["reports:read"]
+        institution_id=program.institution.pk, name="Reports", scopes=["reports:read"]
     )
     api_client.credentials(HTTP_AUTHORIZATION=f"Api-Key {issued.raw}")
 

@@ -16,13 +16,16 @@ with only `webhooks:manage`, one of elsewhere.
 
 from dataclasses import dataclass
 from datetime import date, time
+from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, models
 
-from accounts.models import ApiKey, ApiScope, PersonalToken, User
-from accounts.services import api_key_create
+from accounts.models import ApiKey, ApiScope, LoginAttempt, PersonalToken, User
+from accounts.services.tokens import api_key_create
+from confirmations.models import ExternalConfirmationRequest
 from programs.models import ActivityCategory, Program, ProgramCategory, ProgramRole
 from tests.factories import (
     CohortFactory,
@@ -38,8 +41,6 @@ from tests.factories import (
 from trainees.models import (
     Attestation,
     Enrollment,
-    ExternalConfirmationRequest,
-    LoginAttempt,
     RecurringSession,
     RequirementWaiver,
     Session,
@@ -127,13 +128,13 @@ def build_world() -> World:
     trainees = {"ours": trainee, "theirs": outsider}
     enrollments = {t: trainees[t].enrollments.get() for t in TARGETS}
     _, key = api_key_create(
-        institution=program.institution, name="Student records", scopes=list(ApiScope.values)
+        institution_id=program.institution.pk, name="Student records", scopes=list(ApiScope.values)
     )
     _, scopeless = api_key_create(
-        institution=program.institution, name="Webhooks only", scopes=["webhooks:manage"]
+        institution_id=program.institution.pk, name="Webhooks only", scopes=["webhooks:manage"]
     )
     _, other_key = api_key_create(
-        institution=other_program.institution,
+        institution_id=other_program.institution.pk,
         name="Elsewhere records",
         scopes=list(ApiScope.values),
     )
@@ -256,14 +257,15 @@ def arrange_sessions(world: World, state: str) -> None:
 # Credentials record their last use and signing in records an attempt: neither is a change the
 # request made. Everything else of the project's own apps is watched, history tables included.
 UNWATCHED: tuple[type[models.Model], ...] = (ApiKey, PersonalToken, LoginAttempt)
-WATCHED_APPS = ("accounts", "programs", "trainees", "reminders", "webhooks", "api")
 
 
 def watched_models() -> list[type[models.Model]]:
+    """Every model of the project's own apps (a new app is watched without being listed)."""
     return [
         model
-        for label in WATCHED_APPS
-        for model in apps.get_app_config(label).get_models()
+        for config in apps.get_app_configs()
+        if Path(config.path).parent == settings.BASE_DIR
+        for model in config.get_models()
         if model not in UNWATCHED
     ]
 

@@ -6,12 +6,12 @@ import time_machine
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import ApiScope, TwoFactorPolicyChange
-from accounts.services import api_key_create, personal_token_create
-from accounts.services_two_factor import two_factor_setup_begin, two_factor_setup_confirm
+from accounts.models import ApiScope
+from accounts.services.tokens import api_key_create, personal_token_create
+from accounts.services.two_factor import two_factor_setup_begin, two_factor_setup_confirm
 from accounts.two_factor_session import STATE_MAX_AGE
-from accounts.views_two_factor import PENDING_KEY
-from programs.models import Program, ProgramRole
+from accounts.views.two_factor import PENDING_KEY
+from programs.models import Program, ProgramRole, TwoFactorPolicyChange
 from programs.services_security import POLICY_REASON_REQUIRED, POLICY_UNCHANGED
 from tests.factories import ProgramRoleFactory, UserFactory
 
@@ -174,7 +174,7 @@ def test_the_api_refuses_the_browser_session_of_a_manager_without_a_device(
 
 def test_api_keys_and_personal_tokens_are_unaffected(client, director, policy_on):
     _, key = api_key_create(
-        institution=policy_on.institution, name="SIS", scopes=[ApiScope.PROGRAMS_READ]
+        institution_id=policy_on.institution.pk, name="SIS", scopes=[ApiScope.PROGRAMS_READ]
     )
     _, token = personal_token_create(user=director, name="cli")
 

@@ -9,7 +9,14 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from reminders.models import Delivery, DeliveryStatus, Kind, PaceNotice, Unsubscribe
+from reminders.models import (
+    Delivery,
+    DeliveryStatus,
+    Kind,
+    NotificationPreference,
+    PaceNotice,
+    Unsubscribe,
+)
 from reminders.schedule import week_start_on_or_before, weekly_moment
 from reminders.selectors import due_log_week
 from reminders.services import (
@@ -20,7 +27,7 @@ from reminders.services import (
 )
 from reminders.tokens import unsubscribe_token, unsubscribe_token_read
 from tests.factories import SessionFactory
-from trainees.models import NotificationPreference, RequirementStatus
+from trainees.models import RequirementStatus
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -9,10 +9,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from programs.models import Program
-from reminders.models import Delivery, DeliveryStatus, Kind
+from reminders.models import Delivery, DeliveryStatus, Kind, NotificationPreference
 from tests.factories import EnrollmentFactory, InstitutionFactory, TraineeFactory, UserFactory
 from tests.reminders.conftest import Broker, wait_for
-from trainees.models import NotificationPreference
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -25,9 +25,10 @@ from django.core.management.base import CommandError
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from accounts.models import Invitation
 from core.problems import InputFileError
 from tests.factories import CohortFactory, RequirementSetFactory
-from trainees.models import Enrollment, Invitation, Session
+from trainees.models import Enrollment, Session
 from trainees.services.imports import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, sessions_import_csv
 from trainees.services.program_admin import ROSTER_COLUMNS
 

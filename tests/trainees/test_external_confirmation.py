@@ -11,16 +11,12 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 
+from confirmations.models import ExternalConfirmationItem, ExternalConfirmationRequest
 from programs.models import ActivityCategory
 from tests.concurrency import race
 from tests.factories import SessionFactory
 from tests.snapshots import settle_snapshots
-from trainees.models import (
-    ComplianceSnapshot,
-    ExternalConfirmationItem,
-    ExternalConfirmationRequest,
-    Session,
-)
+from trainees.models import ComplianceSnapshot, Session
 from trainees.services import external_confirmation as ext
 from trainees.services import external_confirmation_mail as mail
 from trainees.services import sessions as session_services

@@ -89,7 +89,7 @@ def test_what_they_verified_or_provided_stays_visible_outside_any_assignment(
 def test_a_former_supervisor_gets_404_for_the_enrollment_over_the_api(
     api_client, locum, enrollment
 ):
-    from accounts.services import personal_token_create
+    from accounts.services.tokens import personal_token_create
 
     SupervisorAssignmentFactory(
         enrollment=enrollment,

@@ -5,15 +5,15 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 
-from accounts.services_invitations import (
+from accounts.models import Invitation, LoginAttempt
+from accounts.services.invitations import (
     INVITATION_EXPIRED,
     INVITATION_INVALID,
     INVITATION_USED,
-    invitation_create,
 )
-from accounts.services_login import LOGIN_LOCKED, LOGIN_MAX_FAILURES
+from accounts.services.sign_in import LOGIN_LOCKED, LOGIN_MAX_FAILURES
 from tests.factories import EnrollmentFactory, TraineeFactory, UserFactory
-from trainees.models import Invitation, LoginAttempt
+from trainees.services.enrollments import enrollment_invite
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,7 @@ def invited(program):
         user=UserFactory(email="new@example.org", full_name="Nina New", password=None)
     )
     enrollment = EnrollmentFactory(trainee=trainee, program=program)
-    return enrollment, invitation_create(enrollment=enrollment)
+    return enrollment, enrollment_invite(enrollment=enrollment)
 
 
 def test_an_invitation_sets_the_password_signs_in_and_is_single_use(client, invited):

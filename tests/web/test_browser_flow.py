@@ -7,7 +7,6 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from accounts.services_invitations import invitation_create
 from programs.models import ProgramRole
 from tests.factories import (
     EnrollmentFactory,
@@ -20,6 +19,7 @@ from tests.factories import (
 from tests.web.browser import browser_page
 from trainees.models import Session
 from trainees.services.compliance import trainee_snapshots_refresh
+from trainees.services.enrollments import enrollment_invite
 from trainees.services.sessions import session_countersign
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -58,7 +58,7 @@ def _client_contact(page):
 
 
 def test_invitation_to_credited_hour_on_the_transcript(page, live_server, cast, tmp_path):
-    issued = invitation_create(enrollment=cast["enrollment"])
+    issued = enrollment_invite(enrollment=cast["enrollment"])
 
     # Invitation: set a password, land signed in on the dashboard.
     page.goto(f"{live_server.url}/accounts/invitation/{issued.token}/")

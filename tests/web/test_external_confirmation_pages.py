@@ -9,9 +9,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from confirmations.models import ExternalConfirmationRequest
 from tests.factories import SessionFactory
 from tests.web.conftest import PRIVATE_NOTES, PRIVATE_PROVIDER
-from trainees.models import ExternalConfirmationRequest, Session
+from trainees.models import Session
 from trainees.services import external_confirmation as ext
 from trainees.services.transcript import transcript_build, transcript_csv
 

@@ -1,6 +1,6 @@
 import pytest
 
-from trainees.models import NotificationPreference
+from reminders.models import NotificationPreference
 from trainees.services.preferences import UNKNOWN_TIME_ZONE
 
 pytestmark = pytest.mark.django_db

@@ -12,13 +12,7 @@ from trainees.models.enrollment import (
     SupervisorAssignment,
     Trainee,
 )
-from trainees.models.external_confirmation import (
-    ExternalConfirmationItem,
-    ExternalConfirmationRequest,
-)
-from trainees.models.invitation import Invitation, LoginAttempt
 from trainees.models.milestone import EnrollmentMilestone
-from trainees.models.preferences import NotificationPreference, ReminderKind
 from trainees.models.recurring import RecurringOccurrence, RecurringSession
 from trainees.models.session import Session, SessionFormat, SessionModality, SessionStatus
 from trainees.models.trend import WeeklyStatus
@@ -31,15 +25,9 @@ __all__ = [
     "ComplianceSnapshot",
     "Enrollment",
     "EnrollmentMilestone",
-    "ExternalConfirmationItem",
-    "ExternalConfirmationRequest",
-    "Invitation",
     "LeaveOfAbsence",
-    "LoginAttempt",
-    "NotificationPreference",
     "RecurringOccurrence",
     "RecurringSession",
-    "ReminderKind",
     "RequirementStatus",
     "RequirementWaiver",
     "Session",

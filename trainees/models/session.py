@@ -97,7 +97,7 @@ class Session(models.Model):
     # Set when someone without an account confirmed the session through an e-mailed link; then
     # `verified_by` is empty and the confirmer's typed name is on the request.
     external_confirmation = models.ForeignKey(
-        "trainees.ExternalConfirmationRequest",
+        "confirmations.ExternalConfirmationRequest",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

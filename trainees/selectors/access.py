@@ -37,11 +37,10 @@ from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from accounts.models import ApiKey, User
-from programs.models import Program, ProgramCategory, ProgramRole
+from programs.models import MANAGING_ROLES, Program, ProgramCategory, ProgramRole
 from trainees.models import Enrollment, Session, SupervisorAssignment, Trainee
 
 Principal = User | ApiKey
-MANAGING_ROLES = (ProgramRole.Role.DIRECTOR, ProgramRole.Role.COORDINATOR)
 
 
 def managed_program_ids(user: User) -> QuerySet[ProgramRole, int]:

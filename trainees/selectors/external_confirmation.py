@@ -7,15 +7,10 @@ from datetime import date, time
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
+from confirmations.models import ExternalConfirmationItem, ExternalConfirmationRequest
 from core.units import format_minutes
 from programs.models import Program
-from trainees.models import (
-    ExternalConfirmationItem,
-    ExternalConfirmationRequest,
-    Session,
-    SessionStatus,
-    Trainee,
-)
+from trainees.models import Session, SessionStatus, Trainee
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,13 +17,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model
 from django.utils import timezone
 
+from confirmations.models import ExternalConfirmationRequest
+from reminders.models import NotificationPreference
 from trainees.models import (
     AccessLogEntry,
     Attestation,
     EnrollmentMilestone,
-    ExternalConfirmationRequest,
     LeaveOfAbsence,
-    NotificationPreference,
     RecurringSession,
     RequirementWaiver,
     Session,

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from accounts.services.invitations import IssuedInvitation, invitation_create
 from core.history import reason_set, save_with_reason
 from programs.models import ActivityCategory, Program, ProgramCategory, ProgramRole, RequirementSet
 from programs.selectors import program_latest_requirement_set
@@ -39,6 +40,7 @@ ASSIGNMENT_END_LATER = (
 SUPERVISOR_NOT_IN_PROGRAM = "This person is not a supervisor of this program."
 ASSIGNMENT_OUTSIDE_ENROLLMENT = "An assignment must start within the enrollment ({start} to {end})."
 CATEGORY_NOT_IN_PROGRAM = "Choose categories of this program only."
+ENROLLMENT_CLOSED = "Only active or on-leave enrollments can be joined."
 
 
 def trainee_create(*, email: str, full_name: str = "", external_id: str | None = None) -> Trainee:
@@ -316,3 +318,19 @@ def enrollment_update(
         save_with_reason(current, "updated")
         snapshots_refresh(enrollments=[current])
     return current
+
+
+def enrollment_invite(
+    *, enrollment: Enrollment, email: str | None = None, created_by: User | None = None
+) -> IssuedInvitation:
+    """Invite the enrollment's trainee to set a password and join it (a new single-use link
+    each call). Raises ValidationError for a closed enrollment or an e-mail that names someone
+    else (accounts.services.invitations)."""
+    if enrollment.status not in Enrollment.OPEN_STATUSES:
+        raise ValidationError(ENROLLMENT_CLOSED)
+    return invitation_create(
+        user=enrollment.trainee.user,
+        enrollment_id=enrollment.pk,
+        email=email,
+        created_by=created_by,
+    )

@@ -15,17 +15,9 @@ from django.db import transaction
 from django.db.models import Case, CharField, Value, When
 from django.utils import timezone
 
-from accounts.models import PersonalToken
-from trainees.models import (
-    Attestation,
-    ExternalConfirmationRequest,
-    Invitation,
-    LeaveOfAbsence,
-    LoginAttempt,
-    RecurringSession,
-    Session,
-    Trainee,
-)
+from accounts.models import Invitation, LoginAttempt, PersonalToken
+from confirmations.models import ExternalConfirmationRequest
+from trainees.models import Attestation, LeaveOfAbsence, RecurringSession, Session, Trainee
 
 ERASED_NAME = "Erased trainee #{id}"
 ERASED_EMAIL = "erased-{id}@invalid"

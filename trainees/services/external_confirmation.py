@@ -27,15 +27,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core.history import save_with_reason
-from trainees.models import (
+from confirmations.models import (
+    ConfirmationOutcome,
+    ConfirmationState,
     ExternalConfirmationItem,
     ExternalConfirmationRequest,
-    Session,
-    SessionStatus,
-    Trainee,
 )
-from trainees.models.external_confirmation import ConfirmationOutcome, ConfirmationState
+from core.history import save_with_reason
+from trainees.models import Session, SessionStatus, Trainee
 from trainees.services.compliance import trainee_snapshots_mark_stale
 from trainees.services.locks import trainees_lock
 from webhooks.events import sessions_verified_emit

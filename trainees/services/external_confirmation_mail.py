@@ -13,9 +13,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from confirmations.models import ExternalConfirmationRequest
 from reminders.config import base_url
 from reminders.schedule import zone as local_zone
-from trainees.models import ExternalConfirmationRequest
 from trainees.selectors.external_confirmation import SessionLine, session_lines, trainee_programs
 from trainees.services.external_confirmation import (
     external_confirmation_link_issue,

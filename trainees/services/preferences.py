@@ -5,7 +5,7 @@ from zoneinfo import available_timezones
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
-from trainees.models import NotificationPreference, ReminderKind
+from reminders.models import NotificationPreference, ReminderKind
 
 UNKNOWN_KIND = "Unknown reminder kind {kind!r}."
 UNKNOWN_TIME_ZONE = "Unknown time zone {zone!r}; use an IANA name such as Europe/Berlin."

@@ -9,7 +9,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from accounts.models import User
-from accounts.services_invitations import IssuedInvitation, invitation_create
+from accounts.services.invitations import IssuedInvitation
 from core.csv_input import cell_problems, csv_rows, row_problems
 from core.problems import InputFileError, Problem
 from programs.models import Program, RequirementSet
@@ -17,6 +17,7 @@ from trainees.models import Cohort, Enrollment, Trainee
 from trainees.services.enrollments import (
     END_BEFORE_START,
     enrollment_create,
+    enrollment_invite,
     enrollment_move_requirement_set,
     trainee_get_or_create,
 )
@@ -86,7 +87,7 @@ def trainee_enroll_and_invite(
             start_date=start_date,
             expected_end_date=expected_end_date,
         )
-        return invitation_create(enrollment=enrollment, email=email, created_by=created_by)
+        return enrollment_invite(enrollment=enrollment, email=email, created_by=created_by)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """Inviting supervisors and coordinators to a program, singly or from a CSV file.
 
-A trainee's invitation (accounts.services_invitations) is tied to their enrollment; staff have
+A trainee's invitation (accounts.services.invitations) is tied to their enrollment; staff have
 none, and the Invitation row requires one. So the role is granted when the director invites (as a
 trainee is enrolled when invited), and a person who has never signed in gets a link to set their
 password: Django's password-reset token, which is signed, expires after PASSWORD_RESET_TIMEOUT

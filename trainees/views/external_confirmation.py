@@ -11,10 +11,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import client_ip
 from accounts.models import User
-from accounts.services_login import login_failure_record, login_is_locked
+from accounts.services.sign_in import login_failure_record, login_is_locked
+from confirmations.models import ExternalConfirmationRequest
 from core.views import apply_errors
 from trainees.forms_external_confirmation import ConfirmationRequestForm, ConfirmForm
-from trainees.models import ExternalConfirmationRequest, Trainee
+from trainees.models import Trainee
 from trainees.selectors.external_confirmation import (
     confirmation_requests_of,
     session_lines,

@@ -229,7 +229,7 @@ def test_staff_pages_and_exports_carry_no_private_detail(
 def test_api_reads_carry_no_private_detail(
     request, caller, enrollment, trainee, secret_session, api_key, all_logs
 ):
-    from accounts.services import personal_token_create
+    from accounts.services.tokens import personal_token_create
 
     client = APIClient()
     if caller == "api_key":

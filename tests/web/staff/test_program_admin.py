@@ -6,9 +6,10 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accounts.models import Invitation
 from programs.models import RequirementSet
 from tests.factories import CohortFactory, RequirementSetFactory
-from trainees.models import Cohort, Enrollment, Invitation
+from trainees.models import Cohort, Enrollment
 from trainees.services.program_admin import COHORT_SLUG_TAKEN
 
 pytestmark = pytest.mark.django_db

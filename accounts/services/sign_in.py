@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from trainees.models import LoginAttempt
+from accounts.models import LoginAttempt
 
 LOGIN_MAX_FAILURES = 5
 LOGIN_WINDOW = timedelta(minutes=15)

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ApiKey, ApiScope, PersonalToken, User
-from programs.models import Institution
 
 API_KEY_PREFIX = "csk"
 PERSONAL_TOKEN_PREFIX = "cst"
@@ -52,7 +51,7 @@ def digests_match(raw: str, digest: str) -> bool:
 
 def api_key_create(
     *,
-    institution: Institution,
+    institution_id: int,
     name: str,
     scopes: list[str],
     created_by: User | None = None,
@@ -70,7 +69,7 @@ def api_key_create(
         raise ValidationError({"expires_at": [EXPIRY_IN_PAST]})
     raw, prefix, digest = _issue(API_KEY_PREFIX)
     key = ApiKey(
-        institution=institution,
+        institution_id=institution_id,
         name=name,
         prefix=prefix,
         digest=digest,

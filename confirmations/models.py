@@ -7,10 +7,10 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import history_user
 from programs.models import ActivityCategory
-from trainees.models.enrollment import Trainee
+from trainees.models import Trainee
 
 if TYPE_CHECKING:
-    from trainees.models.session import Session
+    from trainees.models import Session
 
 
 class ConfirmationOutcome(models.TextChoices):
@@ -63,9 +63,15 @@ class ExternalConfirmationRequest(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     # Claimed with a conditional UPDATE so a redelivered task never tells the trainee twice.
     trainee_notified_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["token_digest"], get_user=history_user)
+    history = HistoricalRecords(
+        excluded_fields=["token_digest"],
+        get_user=history_user,
+        # Tables keep the names they had in the trainees app (moved without touching rows).
+        table_name="trainees_historicalexternalconfirmationrequest",
+    )
 
     class Meta:
+        db_table = "trainees_externalconfirmationrequest"
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -134,6 +140,7 @@ class ExternalConfirmationItem(models.Model):
     fingerprint = models.CharField(max_length=64)
 
     class Meta:
+        db_table = "trainees_externalconfirmationitem"
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["request", "session"], name="extconf_item_once"),

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from accounts.models import ApiScope
-from accounts.services import api_key_create
+from accounts.services.tokens import api_key_create
 from programs.models import Institution
 
 
@@ -45,7 +45,7 @@ class Command(BaseCommand):
             )
         try:
             key, issued = api_key_create(
-                institution=institution,
+                institution_id=institution.pk,
                 name=options["name"],
                 scopes=options["scopes"],
                 expires_at=expires_at,

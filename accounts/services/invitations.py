@@ -17,8 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
-from trainees.models import Enrollment, Invitation
+from accounts.models import Invitation, User
 
 INVITATION_SALT = "countersign.invitation"
 INVITATION_LIFETIME = timedelta(days=14)
@@ -28,7 +27,6 @@ INVITATION_USED = "This invitation has already been used. Sign in with your e-ma
 INVITATION_EMAIL_MISMATCH = (
     "This enrollment belongs to another account; invite the trainee's own e-mail address."
 )
-ENROLLMENT_CLOSED = "Only active or on-leave enrollments can be joined."
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,28 +40,28 @@ def _digest(nonce: str) -> str:
 
 
 def invitation_create(
-    *, enrollment: Enrollment, email: str | None = None, created_by: User | None = None
+    *,
+    user: User,
+    enrollment_id: int,
+    email: str | None = None,
+    created_by: User | None = None,
 ) -> IssuedInvitation:
-    """Create an invitation for the enrollment's trainee. Not idempotent (each call is a new link).
+    """Create an invitation for a trainee's account (`user`) to join an enrollment. Not
+    idempotent (each call is a new link). The caller checks that the enrollment is open
+    (trainees.services.enrollments.enrollment_invite).
 
     Raises ValidationError when the e-mail names someone other than a trainee who has never
-    signed in, or when the enrollment is closed.
+    signed in.
     """
-    trainee_user = enrollment.trainee.user
-    address = (email or trainee_user.email).strip().lower()
-    if address != trainee_user.email.lower() and trainee_user.has_usable_password():
+    address = (email or user.email).strip().lower()
+    if address != user.email.lower() and user.has_usable_password():
         raise ValidationError({"email": [INVITATION_EMAIL_MISMATCH]})
-    if (
-        address != trainee_user.email.lower()
-        and User.objects.filter(email__iexact=address).exists()
-    ):
+    if address != user.email.lower() and User.objects.filter(email__iexact=address).exists():
         raise ValidationError({"email": [INVITATION_EMAIL_MISMATCH]})
-    if enrollment.status not in Enrollment.OPEN_STATUSES:
-        raise ValidationError(ENROLLMENT_CLOSED)
     nonce = secrets.token_urlsafe(24)
     invitation = Invitation(
         email=address,
-        enrollment=enrollment,
+        enrollment_id=enrollment_id,
         nonce_digest=_digest(nonce),
         created_by=created_by,
         expires_at=timezone.now() + INVITATION_LIFETIME,

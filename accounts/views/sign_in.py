@@ -12,9 +12,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts.forms import InvitationPasswordForm, ThrottledAuthenticationForm
 from accounts.models import User
-from accounts.selectors_two_factor import user_has_two_factor
-from accounts.services_invitations import invitation_accept, invitation_from_token
-from accounts.views_two_factor import two_factor_pending_start
+from accounts.selectors.two_factor import user_has_two_factor
+from accounts.services.invitations import invitation_accept, invitation_from_token
+from accounts.views.two_factor import two_factor_pending_start
 
 
 class SignInView(auth_views.LoginView):

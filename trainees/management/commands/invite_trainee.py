@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
-from accounts.services_invitations import invitation_create
 from trainees.models import Enrollment
+from trainees.services.enrollments import enrollment_invite
 
 
 class Command(BaseCommand):
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         if enrollment is None:
             raise CommandError(f"No enrollment with id {options['enrollment']}.")
         try:
-            issued = invitation_create(enrollment=enrollment, email=options["email"] or None)
+            issued = enrollment_invite(enrollment=enrollment, email=options["email"] or None)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         path = reverse("accounts:invitation_accept", args=[issued.token])

@@ -29,20 +29,20 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.forms import TwoFactorCodeForm, client_ip
 from accounts.models import User
-from accounts.selectors_two_factor import (
+from accounts.selectors.two_factor import (
     backup_codes_left,
     programs_directed_by,
     programs_requiring_two_factor_of,
     totp_device_confirmed,
     user_may_use_two_factor,
 )
-from accounts.services_login import (
+from accounts.services.sign_in import (
     LOGIN_LOCKED,
     login_failure_record,
     login_is_locked,
     login_success_record,
 )
-from accounts.services_two_factor import (
+from accounts.services.two_factor import (
     BackupCodes,
     backup_codes_regenerate,
     two_factor_disable,

@@ -19,7 +19,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
-from accounts.selectors_two_factor import (
+from accounts.selectors.two_factor import (
     programs_requiring_two_factor_of,
     totp_device_confirmed,
     user_may_use_two_factor,

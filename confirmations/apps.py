@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ConfirmationsConfig(AppConfig):
+    """Confirmation by e-mailed link, for supervisors and therapists without an account."""
+
+    name = "confirmations"
+    verbose_name = "Confirmations by e-mail"
