@@ -6,7 +6,8 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("accounts/", include("accounts.urls")),
     path("programs/", include("programs.urls")),
-    path("reminders/", include("reminders.urls")),
+    path("", include("confirmations.urls")),
+    path("", include("reminders.urls")),
     path("", include("trainees.urls")),
 ]
 

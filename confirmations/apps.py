@@ -6,3 +6,7 @@ class ConfirmationsConfig(AppConfig):
 
     name = "confirmations"
     verbose_name = "Confirmations by e-mail"
+
+    def ready(self) -> None:
+        # Registers the tasks that services publish by name (core.publish).
+        from confirmations import tasks  # noqa: F401

@@ -15,7 +15,9 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from reminders.config import batch_size
-from reminders.services import deliveries_due_ids, deliveries_plan, deliveries_send
+from reminders.ledger import deliveries_due_ids
+from reminders.services.planning import deliveries_plan
+from reminders.services.sending import deliveries_send
 from trainees.models import Enrollment
 
 

@@ -35,9 +35,5 @@ def program_rules(program_ids: list[int]) -> dict[int, ProgramRules]:
     return rules
 
 
-def base_url() -> str:
-    return str(getattr(settings, "REMINDERS_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")
-
-
 def batch_size() -> int:
     return int(getattr(settings, "REMINDERS_BATCH_SIZE", 50))

@@ -6,17 +6,6 @@ steps to a UTC instant would drift by an hour).
 """
 
 from datetime import date, datetime, time, timedelta, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-UTC = ZoneInfo("UTC")
-
-
-def zone(name: str | None) -> tzinfo:
-    """The named IANA zone, or UTC for an empty or unknown name (never fail a whole pass)."""
-    try:
-        return ZoneInfo(name) if name else UTC
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC
 
 
 def local_moment(day: date, hour: int, tz: tzinfo) -> datetime:

@@ -10,13 +10,9 @@ from celery import shared_task
 
 from core.publish import publish_on_commit
 from reminders.config import batch_size
-from reminders.services import (
-    TemporaryFailure,
-    deliveries_due_ids,
-    deliveries_plan,
-    deliveries_release_stale,
-    deliveries_send,
-)
+from reminders.ledger import deliveries_due_ids, deliveries_release_stale
+from reminders.services.planning import deliveries_plan
+from reminders.services.sending import TemporaryFailure, deliveries_send
 
 logger = logging.getLogger(__name__)
 

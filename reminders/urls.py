@@ -5,6 +5,7 @@ from reminders import views
 app_name = "reminders"
 
 urlpatterns = [
-    path("unsubscribe/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
-    path("deliveries/", views.delivery_list, name="deliveries"),
+    path("settings/reminders/", views.notification_preferences, name="preferences"),
+    path("reminders/unsubscribe/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
+    path("reminders/deliveries/", views.delivery_list, name="deliveries"),
 ]

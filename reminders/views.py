@@ -1,14 +1,21 @@
+from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
+from core.views import apply_errors
+from reminders.forms import NotificationPreferenceForm
 from reminders.models import Delivery, Kind
-from reminders.services import unsubscribe
+from reminders.services.preferences import notification_preference_get, notification_preference_set
+from reminders.services.sending import unsubscribe
 from reminders.tokens import unsubscribe_token_read
+from trainees.decorators import trainee_view
+from trainees.models import Trainee
 
 
 # CSRF-exempt on purpose: RFC 8058 one-click unsubscribe is a POST from the mail client, and the
@@ -56,3 +63,28 @@ def delivery_list(request: HttpRequest) -> HttpResponse:
             "filters": {"recipient": email, "kind": kind, "status": status},
         },
     )
+
+
+@trainee_view
+def notification_preferences(request: HttpRequest, user: User, trainee: Trainee) -> HttpResponse:
+    current = notification_preference_get(user=user)
+    if request.method == "POST":
+        form = NotificationPreferenceForm(request.POST)
+        if form.is_valid():
+            try:
+                notification_preference_set(user=user, **form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, "Reminder preferences saved.")
+                return redirect("reminders:preferences")
+    else:
+        form = NotificationPreferenceForm(
+            initial={
+                "kinds": current.kinds,
+                "weekday": current.weekday,
+                "hour": current.hour,
+                "time_zone": current.time_zone,
+            }
+        )
+    return render(request, "reminders/preferences.html", {"form": form})

@@ -9,7 +9,6 @@ from accounts.models import User
 from core.forms import PlainForm
 from core.weekdays import WEEKDAY_CHOICES
 from programs.models import ActivityCategory
-from reminders.models import ReminderKind
 from trainees.models import SessionFormat, SessionModality, SessionStatus
 
 
@@ -141,22 +140,6 @@ class AttestationForm(PlainForm):
     def minutes(self) -> int | None:
         value = self.cleaned_data.get("hours")
         return None if value is None else round(value * 60)
-
-
-class NotificationPreferenceForm(PlainForm):
-    kinds = forms.MultipleChoiceField(
-        choices=ReminderKind.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="Send me",
-    )
-    weekday = forms.TypedChoiceField(
-        choices=WEEKDAY_CHOICES, coerce=int, label="Weekly reminders on"
-    )
-    hour = forms.TypedChoiceField(
-        choices=[(h, f"{h:02d}:00") for h in range(24)], coerce=int, label="At"
-    )
-    time_zone = forms.CharField(max_length=64, label="Time zone", help_text="e.g. Europe/Berlin")
 
 
 def week_parameter(value: str | None, fallback: date) -> date:

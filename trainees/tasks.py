@@ -6,13 +6,6 @@ from trainees.services.compliance import pending_snapshots_refresh, pending_snap
 from trainees.services.compliance import snapshots_refresh_all as _refresh_all
 from trainees.services.trends import weekly_statuses_record as _weekly_statuses_record
 
-# Imported so that workers (which autodiscover `trainees.tasks` only) register these tasks.
-from trainees.tasks_external_confirmation import (  # noqa: F401
-    external_confirmation_declined_notify,
-    external_confirmation_email_send,
-    external_confirmations_sweep_task,
-)
-
 
 @shared_task(name="trainees.tasks.snapshots_refresh_all", ignore_result=True)
 def snapshots_refresh_all() -> int:

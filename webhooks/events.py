@@ -1,6 +1,6 @@
 """What the domain tells subscribers, built from the rows it just changed.
 
-Called by trainees' services inside their transactions. Each function is bounded per batch: one
+Called inside trainees' services' transactions, through `WebhookListener` (trainees.events). Each function is bounded per batch: one
 query for the subscriptions (nothing more when there are none), a few bounded reads, one bulk
 insert. Payloads carry ids, statuses, dates and figures, never private details (notes, providers).
 
@@ -164,3 +164,25 @@ def requirement_statuses_changed_emit(
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+class WebhookListener:
+    """The webhooks' ear on the domain (registered in webhooks/apps.py)."""
+
+    def sessions_verified(self, *, sessions: Sequence[Session]) -> None:
+        sessions_verified_emit(sessions=sessions)
+
+    def enrollment_status_changed(self, *, enrollment: Enrollment, previous: str) -> None:
+        enrollment_status_changed_emit(enrollment=enrollment, previous=previous)
+
+    def requirement_statuses_watch(self, *, enrollments: Sequence[Enrollment]) -> RequirementWatch:
+        return requirement_statuses_watch(enrollments=enrollments)
+
+    def requirement_statuses_changed(
+        self,
+        *,
+        enrollments: Sequence[Enrollment],
+        results: dict[int, EnrollmentResult],
+        watch: RequirementWatch,
+    ) -> None:
+        requirement_statuses_changed_emit(enrollments=enrollments, results=results, watch=watch)

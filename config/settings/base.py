@@ -213,7 +213,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Confirmation e-mails (request links, decline notices) whose task was lost.
     "external-confirmations-sweep": {
-        "task": "trainees.tasks.external_confirmations_sweep",
+        "task": "confirmations.tasks.external_confirmations_sweep",
         "schedule": crontab(minute="*/5"),
     },
     # Webhooks: first sends whose message was lost, and retries whose backoff has passed.
@@ -232,7 +232,7 @@ REMINDERS_CLAIM_LEASE_SECONDS = env_int("REMINDERS_CLAIM_LEASE_SECONDS", 600)
 REMINDERS_DEFAULT_WEEKDAY = 4  # Friday, when a person never chose
 REMINDERS_DEFAULT_HOUR = 16
 
-# Days a "confirm by e-mail" link works (trainees.services.external_confirmation).
+# Days a "confirm by e-mail" link works (confirmations.services.requests).
 EXTERNAL_CONFIRMATION_DAYS = env_int("EXTERNAL_CONFIRMATION_DAYS", 14)
 # Webhooks reach public internet addresses only (webhooks/addresses.py); a development machine
 # with a receiver on localhost turns this on.

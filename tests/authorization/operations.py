@@ -310,17 +310,17 @@ PAGES: dict[str, Operation] = {
     "trainees:recurring_stop": Operation(by_recurring),
     "trainees:attestations": Operation(),
     "trainees:attestation_download": Operation(by_attestation),
-    "trainees:notifications": Operation(),
+    "reminders:preferences": Operation(),
     "trainees:privacy_access_log": Operation(),
     "trainees:privacy_export": Operation(),
-    "trainees:external_confirmations": Operation(),
-    "trainees:external_confirmation_new": Operation(
+    "confirmations:list": Operation(),
+    "confirmations:new": Operation(
         None, confirmation_request, session_state="submitted", body_targets=True
     ),
-    "trainees:external_confirmation_revoke": Operation(by_confirmation),
-    "trainees:external_confirmation_resend": Operation(by_confirmation),
+    "confirmations:revoke": Operation(by_confirmation),
+    "confirmations:resend": Operation(by_confirmation),
     # The confirmer's page: the signed link is the whole authority, whoever calls.
-    "trainees:external_confirm": Operation(lambda w, t: {"token": BAD_TOKEN}, scoped=False),
+    "confirmations:confirm": Operation(lambda w, t: {"token": BAD_TOKEN}, scoped=False),
     # trainees: the supervisor's pages
     "trainees:supervisor_queue": Operation(),
     "trainees:supervisor_queue_act": Operation(

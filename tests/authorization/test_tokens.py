@@ -10,8 +10,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
+from confirmations.services.requests import SALT
 from tests.authorization.world import World, stored_rows
-from trainees.services.external_confirmation import SALT
 
 
 def test_a_bad_password_reset_token_changes_no_password(world: World) -> None:
@@ -44,7 +44,7 @@ def test_a_signed_confirmation_link_without_the_emailed_nonce_confirms_nothing(
     # never e-mailed (what a link replaced by "send again" looks like)
     request = world.confirmation["ours"]
     token = signing.dumps({"i": request.pk, "n": "never-issued"}, salt=SALT, compress=True)
-    path = reverse("trainees:external_confirm", kwargs={"token": token})
+    path = reverse("confirmations:confirm", kwargs={"token": token})
     before = stored_rows()
 
     # when

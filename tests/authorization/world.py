@@ -26,6 +26,7 @@ from django.db import connection, models
 from accounts.models import ApiKey, ApiScope, LoginAttempt, PersonalToken, User
 from accounts.services.tokens import api_key_create
 from confirmations.models import ExternalConfirmationRequest
+from confirmations.services.requests import external_confirmation_request
 from programs.models import ActivityCategory, Program, ProgramCategory, ProgramRole
 from tests.factories import (
     CohortFactory,
@@ -49,7 +50,6 @@ from trainees.models import (
     Trainee,
 )
 from trainees.services.attestations import attestation_upload
-from trainees.services.external_confirmation import external_confirmation_request
 from webhooks.models import WebhookSubscription
 from webhooks.services import subscription_create
 

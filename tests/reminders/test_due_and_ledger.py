@@ -9,6 +9,8 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from reminders.kinds.log_week import due_log_week
+from reminders.ledger import deliveries_release_stale, delivery_claim
 from reminders.models import (
     Delivery,
     DeliveryStatus,
@@ -18,13 +20,8 @@ from reminders.models import (
     Unsubscribe,
 )
 from reminders.schedule import week_start_on_or_before, weekly_moment
-from reminders.selectors import due_log_week
-from reminders.services import (
-    deliveries_plan,
-    deliveries_release_stale,
-    delivery_claim,
-    delivery_send,
-)
+from reminders.services.planning import deliveries_plan
+from reminders.services.sending import delivery_send
 from reminders.tokens import unsubscribe_token, unsubscribe_token_read
 from tests.factories import SessionFactory
 from trainees.models import RequirementStatus

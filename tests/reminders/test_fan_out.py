@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from programs.models import ProgramRole
 from reminders.models import Delivery, DeliveryStatus, Kind, Unsubscribe
-from reminders.services import deliveries_plan, deliveries_send
+from reminders.services.planning import deliveries_plan
+from reminders.services.sending import deliveries_send
 from tests.factories import (
     EnrollmentFactory,
     ProgramFactory,

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from programs.models import ActivityCategory
 from reminders.models import Delivery, DeliveryStatus, Kind, ProgramReminderSettings
-from reminders.services import deliveries_plan, deliveries_send
+from reminders.services.planning import deliveries_plan
+from reminders.services.sending import deliveries_send
 from reminders.tokens import unsubscribe_token
 from tests.factories import (
     SIMPLE_DEFINITION,

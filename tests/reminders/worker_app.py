@@ -29,7 +29,7 @@ def _inject_faults(**_: Any) -> None:
     _patched = True
     from django.utils import timezone
 
-    import reminders.services as services
+    import reminders.services.sending as services
     from reminders.models import Delivery, DeliveryStatus
 
     faults = set(filter(None, os.environ.get("REMINDERS_FAULT", "").split(",")))

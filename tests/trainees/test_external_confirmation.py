@@ -17,8 +17,8 @@ from tests.concurrency import race
 from tests.factories import SessionFactory
 from tests.snapshots import settle_snapshots
 from trainees.models import ComplianceSnapshot, Session
-from trainees.services import external_confirmation as ext
-from trainees.services import external_confirmation_mail as mail
+from confirmations.services import requests as ext
+from confirmations.services import mail
 from trainees.services import sessions as session_services
 from trainees.services.compliance import trainee_snapshots_refresh
 

@@ -13,7 +13,7 @@ from confirmations.models import ExternalConfirmationRequest
 from tests.factories import SessionFactory
 from tests.web.conftest import PRIVATE_NOTES, PRIVATE_PROVIDER
 from trainees.models import Session
-from trainees.services import external_confirmation as ext
+from confirmations.services import requests as ext
 from trainees.services.transcript import transcript_build, transcript_csv
 
 pytestmark = pytest.mark.django_db

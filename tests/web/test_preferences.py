@@ -1,7 +1,7 @@
 import pytest
 
 from reminders.models import NotificationPreference
-from trainees.services.preferences import UNKNOWN_TIME_ZONE
+from reminders.services.preferences import UNKNOWN_TIME_ZONE
 
 pytestmark = pytest.mark.django_db
 

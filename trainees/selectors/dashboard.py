@@ -9,12 +9,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, QuerySet
-from django.utils import timezone
 
 from accounts.models import User
+from core.timezones import today_in
 from core.units import format_amount, format_minutes
 from programs.engine import RequirementResult, result_from_dict
 from programs.models import ActivityCategory, ProgramCategory
@@ -37,11 +36,7 @@ ATTENTION_LIMIT = 5
 
 def user_today(user: User) -> date:
     """Today in the person's own time zone (the default date of a new session)."""
-    try:
-        zone = ZoneInfo(user.time_zone or "UTC")
-    except (ValueError, KeyError):
-        zone = ZoneInfo("UTC")
-    return timezone.now().astimezone(zone).date()
+    return today_in(user.time_zone)
 
 
 def own_trainee(user: User) -> Trainee | None:

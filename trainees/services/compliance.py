@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core.publish import publish_on_commit
 from programs.engine import EnrollmentResult, result_to_dict
+from trainees import events
 from trainees.models import (
     ComplianceSnapshot,
     Enrollment,
@@ -20,7 +21,6 @@ from trainees.models import (
     SnapshotRefreshRequest,
 )
 from trainees.selectors.compliance import enrollments_compliance
-from webhooks.events import requirement_statuses_changed_emit, requirement_statuses_watch
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ def _store(enrollments: list[Enrollment], results: dict[int, EnrollmentResult]) 
         unique_fields=["enrollment"],
         update_fields=["requirement_set", "as_of", "status", "result", "computed_at"],
     )
-    watch = requirement_statuses_watch(enrollments=enrollments)
+    watches = events.requirement_statuses_watch(enrollments=enrollments)
     previous = {
         (enrollment_id, key): (status, since)
         for enrollment_id, key, status, since in RequirementStatus.objects.filter(
@@ -132,7 +132,7 @@ def _store(enrollments: list[Enrollment], results: dict[int, EnrollmentResult]) 
             for r in results[e.pk].requirements
         ]
     )
-    requirement_statuses_changed_emit(enrollments=enrollments, results=results, watch=watch)
+    events.requirement_statuses_changed(enrollments=enrollments, results=results, watches=watches)
 
 
 def snapshots_refresh(*, enrollments: Iterable[Enrollment], as_of: date | None = None) -> int:

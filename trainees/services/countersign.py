@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.history import save_with_reason
+from trainees import events
 from trainees.models import Session, SessionStatus
 from trainees.services.compliance import trainee_snapshots_mark_stale
 from trainees.services.locks import trainees_lock
@@ -24,7 +25,6 @@ from trainees.services.sessions import (
     REJECTION_REASON_REQUIRED,
     supervisor_may_countersign,
 )
-from webhooks.events import sessions_verified_emit
 
 NOTHING_CHOSEN = "Choose at least one session."
 NOT_VERIFIED = "Only a verified session can be reopened."
@@ -82,7 +82,7 @@ def sessions_countersign(*, session_ids: list[int], supervisor: User) -> BatchOu
             session.verified_at = now
             save_with_reason(session, "countersigned")
         trainees = _refresh(sessions)
-        sessions_verified_emit(sessions=sessions)
+        events.sessions_verified(sessions=sessions)
     return BatchOutcome(sessions=len(sessions), trainees=trainees)
 
 

@@ -13,10 +13,10 @@ from accounts.services.invitations import IssuedInvitation, invitation_create
 from core.history import reason_set, save_with_reason
 from programs.models import ActivityCategory, Program, ProgramCategory, ProgramRole, RequirementSet
 from programs.selectors import program_latest_requirement_set
+from trainees import events
 from trainees.models import Cohort, Enrollment, LeaveOfAbsence, SupervisorAssignment, Trainee
 from trainees.selectors.compliance import program_today
 from trainees.services.compliance import snapshots_refresh
-from webhooks.events import enrollment_status_changed_emit
 
 NO_REQUIREMENT_SET = "This program has no requirement set yet; load its program file first."
 WRONG_PROGRAM_VERSION = "This requirement set belongs to another program."
@@ -173,7 +173,7 @@ def _end(enrollment: Enrollment, on: date, status: str, reason: str) -> Enrollme
         current.ended_on = on
         save_with_reason(current, reason)
         snapshots_refresh(enrollments=[current])
-        enrollment_status_changed_emit(enrollment=current, previous=previous)
+        events.enrollment_status_changed(enrollment=current, previous=previous)
     return current
 
 

@@ -7,7 +7,6 @@ snapshots; serialising a trainee's writes keeps the pending-refresh request (see
 
 from datetime import date, time
 from typing import Any, Required, TypedDict, Unpack
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -16,7 +15,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.history import save_with_reason
+from core.timezones import today_in
 from programs.models import ActivityCategory, ProgramCategory
+from trainees import events
 from trainees.models import (
     Enrollment,
     Session,
@@ -28,7 +29,6 @@ from trainees.models import (
 from trainees.models.session import MAX_SESSION_MINUTES
 from trainees.services.compliance import trainee_snapshots_mark_stale
 from trainees.services.locks import trainees_lock
-from webhooks.events import sessions_verified_emit
 
 FUTURE_DATE = "A session cannot be dated after today."
 DURATION_RANGE = f"Duration must be between 1 and {MAX_SESSION_MINUTES} minutes (12 hours)."
@@ -66,11 +66,7 @@ EDITABLE_FIELDS = frozenset(
 
 
 def _trainee_today(trainee: Trainee) -> date:
-    try:
-        zone = ZoneInfo(trainee.user.time_zone)
-    except (ValueError, KeyError):
-        zone = ZoneInfo("UTC")
-    return timezone.now().astimezone(zone).date()
+    return today_in(trainee.user.time_zone)
 
 
 # For each of the trainee's enrollments covering a date, whether its program uses a category. Every
@@ -278,7 +274,7 @@ def session_countersign(*, session: Session, supervisor: User) -> Session:
         current.verified_by = supervisor
         current.verified_at = timezone.now()
         _save(current, "countersigned")
-        sessions_verified_emit(sessions=[current])
+        events.sessions_verified(sessions=[current])
     return current
 
 

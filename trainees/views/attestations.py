@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from accounts.models import User
 from core.views import apply_errors
 from programs.models import ActivityCategory
+from trainees.decorators import trainee_view
 from trainees.forms import AttestationForm
 from trainees.models import Attestation, Trainee
 from trainees.services.attestations import attestation_upload, attested_category_ids
-from trainees.views.common import trainee_view
 
 
 @trainee_view

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from accounts.models import User
 from core.views import htmx
 from programs.views.home import staff_start_url
+from trainees.decorators import trainee_view
 from trainees.models import Trainee
 from trainees.selectors.dashboard import (
     own_enrollments,
@@ -15,7 +16,6 @@ from trainees.selectors.dashboard import (
 )
 from trainees.services.compliance import trainee_snapshots_current
 from trainees.services.recurring import recurring_proposals
-from trainees.views.common import trainee_view
 
 
 @login_required

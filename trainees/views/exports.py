@@ -5,9 +5,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.models import User
+from trainees.decorators import trainee_view
 from trainees.models import Trainee
 from trainees.services.transcript import transcript_build, transcript_csv, transcript_pdf
-from trainees.views.common import trainee_view
 
 
 @trainee_view

@@ -5,10 +5,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.models import User
+from trainees.decorators import trainee_view
 from trainees.models import Trainee
 from trainees.selectors.access_log import access_log_for
 from trainees.services.data_export import trainee_data_export
-from trainees.views.common import trainee_view
 
 
 @trainee_view

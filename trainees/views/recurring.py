@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from core.views import apply_errors
+from trainees.decorators import trainee_view
 from trainees.forms import RecurringForm
 from trainees.models import RecurringSession, Trainee
 from trainees.selectors.dashboard import trainee_categories, user_today
@@ -20,7 +21,6 @@ from trainees.services.recurring import (
     recurring_skip,
     recurring_stop,
 )
-from trainees.views.common import trainee_view
 
 
 def _own_pattern(trainee: Trainee, pk: int) -> RecurringSession:

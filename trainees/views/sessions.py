@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from core.units import format_minutes
 from core.views import apply_errors
+from trainees.decorators import trainee_view
 from trainees.forms import SessionFilterForm, SessionForm, WithdrawForm
 from trainees.models import Session, SessionStatus, Trainee
 from trainees.selectors.dashboard import (
@@ -31,7 +32,6 @@ from trainees.services.sessions import (
     session_update,
     session_withdraw,
 )
-from trainees.views.common import trainee_view
 
 PAGE_SIZE = 50
 SUPERVISION_PREFIX = "supervision_"

@@ -9,11 +9,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts.models import User
+from trainees.decorators import trainee_view
 from trainees.forms import week_parameter
 from trainees.models import Trainee
 from trainees.selectors.dashboard import timesheet_rows, user_today
 from trainees.services.timesheet import CellChange, timesheet_save
-from trainees.views.common import trainee_view
 
 CELL_INVALID = "Enter whole minutes (0 to remove a draft)."
 

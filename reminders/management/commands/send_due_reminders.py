@@ -2,13 +2,9 @@
 
 from django.core.management.base import BaseCommand
 
-from reminders.services import (
-    TemporaryFailure,
-    deliveries_due_ids,
-    deliveries_plan,
-    deliveries_release_stale,
-    delivery_send,
-)
+from reminders.ledger import deliveries_due_ids, deliveries_release_stale
+from reminders.services.planning import deliveries_plan
+from reminders.services.sending import TemporaryFailure, delivery_send
 
 
 class Command(BaseCommand):

@@ -150,7 +150,7 @@ def test_the_export_page_offers_the_download(trainee_client):
 def test_the_export_includes_confirmation_requests_but_not_their_secrets(
     trainee_client, trainee, enrollment, category, frozen_today
 ):
-    from trainees.services.external_confirmation import external_confirmation_request
+    from confirmations.services.requests import external_confirmation_request
 
     session = SessionFactory(
         trainee=trainee,

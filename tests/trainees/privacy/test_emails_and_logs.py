@@ -27,8 +27,10 @@ from pypdf import PdfReader
 from rest_framework.test import APIClient
 
 from programs.models import ProgramCategory
+from reminders.ledger import deliveries_due_ids
 from reminders.models import Delivery
-from reminders.services import deliveries_due_ids, deliveries_plan, deliveries_send
+from reminders.services.planning import deliveries_plan
+from reminders.services.sending import deliveries_send
 from tests.factories import SessionFactory
 from trainees.services.countersign import sessions_countersign
 from webhooks.models import WebhookDelivery, WebhookEvent
@@ -318,7 +320,7 @@ def test_an_external_confirmation_request_carries_no_notes_client_code_or_settin
 ):
     # The one e-mail a trainee sends about a private session to someone else: their therapist,
     # asked to confirm it happened. The therapist's own name may appear; nothing else private.
-    from trainees.services.external_confirmation import external_confirmation_request
+    from confirmations.services.requests import external_confirmation_request
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,4 +1,5 @@
-"""Shared plumbing for trainee pages: who the trainee is, and service errors onto forms."""
+"""View decorators for pages about the signed-in trainee, shared by every room that has such
+pages (the logbook, confirmations by e-mail, data rights, reminder preferences)."""
 
 from collections.abc import Callable
 from functools import wraps

@@ -14,13 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from confirmations.models import ExternalConfirmationRequest
-from reminders.config import base_url
-from reminders.schedule import zone as local_zone
-from trainees.selectors.external_confirmation import SessionLine, session_lines, trainee_programs
-from trainees.services.external_confirmation import (
+from confirmations.selectors import SessionLine, session_lines, trainee_programs
+from confirmations.services.requests import (
     external_confirmation_link_issue,
     external_confirmation_link_release,
 )
+from core.links import absolute_url
+from core.timezones import zone as local_zone
 
 logger = logging.getLogger(__name__)
 
@@ -48,18 +48,18 @@ def request_message(request: ExternalConfirmationRequest, token: str) -> EmailMu
         "trainee_name": trainee_user.get_full_name(),
         "programs": trainee_programs(request),
         "lines": lines,
-        "link": base_url() + reverse("trainees:external_confirm", args=[token]),
+        "link": absolute_url(reverse("confirmations:confirm", args=[token])),
         "expires_at": request.expires_at.astimezone(zone),
         "time_zone": str(zone),
     }
     message = EmailMultiAlternatives(
         subject=_subject(request, lines),
-        body=render_to_string("trainees/email/external_confirmation_request.txt", context),
+        body=render_to_string("confirmations/email/request.txt", context),
         to=[request.confirmer_email],
         reply_to=[trainee_user.email],
     )
     message.attach_alternative(
-        render_to_string("trainees/email/external_confirmation_request.html", context),
+        render_to_string("confirmations/email/request.html", context),
         "text/html",
     )
     return message
@@ -71,15 +71,15 @@ def declined_message(request: ExternalConfirmationRequest) -> EmailMultiAlternat
         "request": request,
         "recipient": trainee_user,
         "lines": session_lines(request),
-        "action_url": base_url() + reverse("trainees:external_confirmations"),
+        "action_url": absolute_url(reverse("confirmations:list")),
     }
     message = EmailMultiAlternatives(
         subject=f"{request.confirmer_name} did not confirm your {request.category.name} sessions",
-        body=render_to_string("trainees/email/external_confirmation_declined.txt", context),
+        body=render_to_string("confirmations/email/declined.txt", context),
         to=[trainee_user.email],
     )
     message.attach_alternative(
-        render_to_string("trainees/email/external_confirmation_declined.html", context),
+        render_to_string("confirmations/email/declined.html", context),
         "text/html",
     )
     return message

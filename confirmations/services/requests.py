@@ -15,7 +15,6 @@ request, so nobody ever confirms something other than what they were shown.
 """
 
 import hashlib
-import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -34,12 +33,14 @@ from confirmations.models import (
     ExternalConfirmationRequest,
 )
 from core.history import save_with_reason
+from core.publish import publish_on_commit
+from trainees import events
 from trainees.models import Session, SessionStatus, Trainee
 from trainees.services.compliance import trainee_snapshots_mark_stale
 from trainees.services.locks import trainees_lock
-from webhooks.events import sessions_verified_emit
 
-logger = logging.getLogger(__name__)
+REQUEST_EMAIL_TASK = "confirmations.tasks.external_confirmation_email_send"
+DECLINED_EMAIL_TASK = "confirmations.tasks.external_confirmation_declined_notify"
 
 SALT = "countersign.external-confirmation.v1"
 DEFAULT_LIFETIME_DAYS = 14
@@ -171,18 +172,10 @@ def external_confirmation_request(
             for session in sessions
         )
         request_id = request.pk
-        transaction.on_commit(lambda: _publish_request_email(request_id))
+        # A lost message leaves the request "not sent yet": the sweep (or the trainee's "Send
+        # again") sends it.
+        publish_on_commit(REQUEST_EMAIL_TASK, (request_id,), what="confirmations")
     return request
-
-
-def _publish_request_email(request_id: int) -> None:
-    from trainees.tasks_external_confirmation import external_confirmation_email_send
-
-    try:
-        external_confirmation_email_send.delay(request_id)
-    except Exception as error:
-        # The request is committed and shows "not sent yet"; the trainee can send it again.
-        logger.warning("external confirmation %s: broker unavailable (%s)", request_id, error)
 
 
 def _locked_own_request(
@@ -226,7 +219,9 @@ def external_confirmation_resend(
         current.token_digest = None
         save_with_reason(current, "sent again")
         request_id = current.pk
-        transaction.on_commit(lambda: _publish_request_email(request_id))
+        # A lost message leaves the request "not sent yet": the sweep (or the trainee's "Send
+        # again") sends it.
+        publish_on_commit(REQUEST_EMAIL_TASK, (request_id,), what="confirmations")
     return current
 
 
@@ -381,7 +376,7 @@ def external_confirmation_confirm(
         request.full_clean()
         save_with_reason(request, "confirmed")
         trainee_snapshots_mark_stale(trainee_id=request.trainee_id)
-        sessions_verified_emit(sessions=sessions)
+        events.sessions_verified(sessions=sessions)
     return request
 
 
@@ -412,15 +407,6 @@ def external_confirmation_decline(
         # remove from the one column (and its history) that holds it.
         save_with_reason(request, "declined")
         request_id = request.pk
-        transaction.on_commit(lambda: _publish_declined_email(request_id))
-    return request
-
-
-def _publish_declined_email(request_id: int) -> None:
-    from trainees.tasks_external_confirmation import external_confirmation_declined_notify
-
-    try:
-        external_confirmation_declined_notify.delay(request_id)
-    except Exception as error:
         # The trainee also sees the answer and its reason on their requests page.
-        logger.warning("external confirmation %s: broker unavailable (%s)", request_id, error)
+        publish_on_commit(DECLINED_EMAIL_TASK, (request_id,), what="confirmations")
+    return request

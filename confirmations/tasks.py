@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from trainees.services.external_confirmation_mail import (
+from confirmations.services.mail import (
     TemporaryFailure,
     declined_email_send,
     external_confirmations_sweep,
@@ -11,7 +11,7 @@ from trainees.services.external_confirmation_mail import (
 
 
 @shared_task(
-    name="trainees.tasks.external_confirmation_email_send",
+    name="confirmations.tasks.external_confirmation_email_send",
     ignore_result=True,
     autoretry_for=(TemporaryFailure,),
     retry_backoff=30,
@@ -23,13 +23,13 @@ def external_confirmation_email_send(request_id: int) -> bool:
     return request_email_send(request_id=request_id)
 
 
-@shared_task(name="trainees.tasks.external_confirmation_declined_notify", ignore_result=True)
+@shared_task(name="confirmations.tasks.external_confirmation_declined_notify", ignore_result=True)
 def external_confirmation_declined_notify(request_id: int) -> bool:
     """Tell the trainee a confirmer answered "not accurate". Idempotent: claimed once."""
     return declined_email_send(request_id=request_id)
 
 
-@shared_task(name="trainees.tasks.external_confirmations_sweep", ignore_result=True)
+@shared_task(name="confirmations.tasks.external_confirmations_sweep", ignore_result=True)
 def external_confirmations_sweep_task() -> int:
     """Every few minutes: e-mails whose task was lost. Idempotent."""
     return external_confirmations_sweep()

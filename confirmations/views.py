@@ -12,17 +12,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.forms import client_ip
 from accounts.models import User
 from accounts.services.sign_in import login_failure_record, login_is_locked
+from confirmations.forms import ConfirmationRequestForm, ConfirmForm
 from confirmations.models import ExternalConfirmationRequest
-from core.views import apply_errors
-from trainees.forms_external_confirmation import ConfirmationRequestForm, ConfirmForm
-from trainees.models import Trainee
-from trainees.selectors.external_confirmation import (
+from confirmations.selectors import (
     confirmation_requests_of,
     session_lines,
     sessions_to_request,
     trainee_programs,
 )
-from trainees.services.external_confirmation import (
+from confirmations.services.requests import (
     LinkGone,
     LinkNotFound,
     external_confirmation_confirm,
@@ -32,7 +30,9 @@ from trainees.services.external_confirmation import (
     external_confirmation_resend,
     external_confirmation_revoke,
 )
-from trainees.views.common import trainee_view
+from core.views import apply_errors
+from trainees.decorators import trainee_view
+from trainees.models import Trainee
 
 # Failed link guesses share the sign-in throttle's table, under a key no e-mail can take.
 THROTTLE_KEY = "external-confirmation-link"
@@ -43,7 +43,7 @@ TOO_MANY = "Too many attempts from your network. Wait 15 minutes and try again."
 def external_confirmation_list(request: HttpRequest, user: User, trainee: Trainee) -> HttpResponse:
     return render(
         request,
-        "trainees/external_confirmation_list.html",
+        "confirmations/list.html",
         {"requests": confirmation_requests_of(trainee)},
     )
 
@@ -72,14 +72,14 @@ def external_confirmation_new(request: HttpRequest, user: User, trainee: Trainee
                     f"Request sent to {created.confirmer_email}. The link works until "
                     f"{created.expires_at:%d %b %Y}.",
                 )
-                return redirect("trainees:external_confirmations")
+                return redirect("confirmations:list")
     else:
         chosen = [v for v in request.GET.getlist("session") if v.isdigit()]
         form = ConfirmationRequestForm(initial={"sessions": chosen}, sessions=sessions)
     chosen_ids = {str(v) for v in (form["sessions"].value() or [])}
     return render(
         request,
-        "trainees/external_confirmation_new.html",
+        "confirmations/new.html",
         {"form": form, "sessions": list(sessions), "chosen_ids": chosen_ids},
     )
 
@@ -99,7 +99,7 @@ def external_confirmation_revoke_view(
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Request cancelled; its link no longer works.")
-    return redirect("trainees:external_confirmations")
+    return redirect("confirmations:list")
 
 
 @require_POST
@@ -113,7 +113,7 @@ def external_confirmation_resend_view(
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Sent again with a new link; the earlier link no longer works.")
-    return redirect("trainees:external_confirmations")
+    return redirect("confirmations:list")
 
 
 def _page(
@@ -128,10 +128,8 @@ def _page(
 
 def _unusable(request: HttpRequest, error: LinkNotFound | LinkGone) -> HttpResponse:
     if isinstance(error, LinkGone):
-        return _page(
-            request, "trainees/external_confirm_gone.html", {"message": error.message}, 410
-        )
-    return _page(request, "trainees/external_confirm_gone.html", {"message": str(error)}, 404)
+        return _page(request, "confirmations/confirm_gone.html", {"message": error.message}, 410)
+    return _page(request, "confirmations/confirm_gone.html", {"message": str(error)}, 404)
 
 
 @csrf_protect
@@ -142,7 +140,7 @@ def external_confirm(request: HttpRequest, token: str) -> HttpResponse:
     confirmation is a POST with the typed name and the ticked box."""
     ip = client_ip(request)
     if request.method == "POST" and login_is_locked(email=THROTTLE_KEY, ip_address=ip):
-        return _page(request, "trainees/external_confirm_gone.html", {"message": TOO_MANY}, 429)
+        return _page(request, "confirmations/confirm_gone.html", {"message": TOO_MANY}, 429)
     try:
         confirmation = external_confirmation_from_token(token=token)
     except LinkNotFound as error:
@@ -180,12 +178,12 @@ def external_confirm(request: HttpRequest, token: str) -> HttpResponse:
         else:
             return _page(
                 request,
-                "trainees/external_confirm_done.html",
+                "confirmations/confirm_done.html",
                 {"declined": declining, "trainee_name": confirmation.trainee.user.get_full_name()},
             )
     return _page(
         request,
-        "trainees/external_confirm.html",
+        "confirmations/confirm.html",
         {
             "form": form,
             "confirmation": confirmation,
