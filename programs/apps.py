@@ -6,13 +6,10 @@ class ProgramsConfig(AppConfig):
     verbose_name = "Programs and requirements"
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_delete, post_save
 
         from programs.models import ActivityCategory
-        from programs.nav import remember_nav_roles
 
-        user_logged_in.connect(remember_nav_roles, dispatch_uid="countersign_nav_roles")
         for signal in (post_save, post_delete):
             signal.connect(
                 _forget_categories, sender=ActivityCategory, dispatch_uid=f"categories_{signal}"

@@ -6,5 +6,10 @@ class TraineesConfig(AppConfig):
     verbose_name = "Trainees, enrollments and sessions"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         # Registers the tasks that services publish by name (core.publish).
         from trainees import tasks  # noqa: F401
+        from trainees.selectors.navigation import remember_nav_roles
+
+        user_logged_in.connect(remember_nav_roles, dispatch_uid="countersign_nav_roles")

@@ -37,7 +37,7 @@ class ProgramTwoFactorPolicy:
             ProgramPolicy(
                 name=p.name,
                 required=p.directors_require_two_factor,
-                change_url=reverse("programs:security", args=[p.slug]),
+                change_url=reverse("staff:security", args=[p.slug]),
             )
             for p in programs_directed_by(user=user)
         ]

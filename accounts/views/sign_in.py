@@ -51,7 +51,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome to {invitation.enrollment.program.name}.")
-            return redirect("trainees:home")
+            return redirect("logbook:home")
     return render(
         request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}
     )

@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "confirmations",
     "reminders",
     "webhooks",
+    "data_rights",
+    "staff",
+    "logbook",
 ]
 
 MIDDLEWARE = [
@@ -114,7 +117,7 @@ STORAGES = {
 LOGIN_URL = "accounts:login"
 # Who may and who must sign in with a second factor (accounts/two_factor_policy.py).
 TWO_FACTOR_POLICY = "trainees.two_factor_policy.ProgramTwoFactorPolicy"
-LOGIN_REDIRECT_URL = "trainees:home"
+LOGIN_REDIRECT_URL = "logbook:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Two-factor sign-in (django-otp): the name shown in authenticator apps; device secrets are
 # hidden in the Django admin.

@@ -78,7 +78,7 @@ def test_a_connection_killed_mid_request_fails_that_request_and_not_the_next(
         pytest.fail("this test needs PostgreSQL (set DATABASE_URL)")
     client = Client(raise_request_exception=False)
     client.force_login(director)
-    from programs.views import overview as overview_view
+    from staff.views import overview as overview_view
 
     original = overview_view.status_counts
     killed: list[int] = []
@@ -106,3 +106,53 @@ def test_a_connection_killed_mid_request_fails_that_request_and_not_the_next(
 
     assert killed and first.status_code == 503
     assert second.status_code == 200
+
+
+def test_an_api_body_over_the_size_limit_is_a_json_413(quiet_client, api_key, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+
+    response = quiet_client.post(
+        "/api/v1/programs/riverside-mft/requirement-sets/",
+        data='{"content": "' + "x" * 2000 + '"}',
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Api-Key {api_key.raw}",
+    )
+
+    assert response.status_code == 413
+    assert response.json() == {
+        "error": {
+            "status": 413,
+            "code": "too_large",
+            "message": "The request body is larger than this server accepts (1000 bytes).",
+        }
+    }
+
+
+def test_a_page_body_over_the_size_limit_is_a_413_page(quiet_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+
+    response = quiet_client.post(
+        "/accounts/login/",
+        data="username=" + "x" * 2000,
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert response.status_code == 413
+    assert b"larger than this server accepts" in response.content
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nothing-here/", "/api/v1/sessions/not-a-number/"])
+def test_an_unknown_api_address_is_a_json_404(quiet_client, path):
+    response = quiet_client.get(path)
+
+    assert response.status_code == 404
+    assert response.json() == {
+        "error": {"status": 404, "code": "not_found", "message": "Not found."}
+    }
+
+
+def test_an_unknown_page_is_an_html_404(quiet_client):
+    response = quiet_client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")

@@ -12,13 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from confirmations.models import ExternalConfirmationItem, ExternalConfirmationRequest
+from confirmations.services import mail
+from confirmations.services import requests as ext
 from programs.models import ActivityCategory
 from tests.concurrency import race
 from tests.factories import SessionFactory
 from tests.snapshots import settle_snapshots
 from trainees.models import ComplianceSnapshot, Session
-from confirmations.services import requests as ext
-from confirmations.services import mail
 from trainees.services import sessions as session_services
 from trainees.services.compliance import trainee_snapshots_refresh
 
@@ -662,7 +662,7 @@ def test_a_confirmation_racing_a_countersignature_leaves_one_verification(
 def test_erasing_the_trainee_removes_the_confirmers_details_but_keeps_the_verification(
     asked, trainee, client_sessions
 ):
-    from trainees.services.erasure import trainee_erase
+    from data_rights.services.erasure import trainee_erase
 
     request, token = asked
     ext.external_confirmation_confirm(
@@ -684,7 +684,7 @@ def test_erasing_the_trainee_removes_the_confirmers_details_but_keeps_the_verifi
 
 
 def test_erasing_the_trainee_removes_a_decliners_words_everywhere(asked, trainee):
-    from trainees.services.erasure import trainee_erase
+    from data_rights.services.erasure import trainee_erase
 
     request, token = asked
     ext.external_confirmation_decline(

@@ -53,7 +53,7 @@ def test_a_logged_draft_shows_as_pending_and_a_verified_one_as_credited(
 def test_explanation_lists_the_sessions_behind_the_number(
     trainee_client, enrollment, private_session, client_session
 ):
-    url = reverse("trainees:requirement_explain", args=[enrollment.pk, "client_contact"])
+    url = reverse("logbook:requirement_explain", args=[enrollment.pk, "client_contact"])
 
     response = trainee_client.get(url, HTTP_HX_REQUEST="true")
 
@@ -62,19 +62,19 @@ def test_explanation_lists_the_sessions_behind_the_number(
     assert "<html" not in html
     assert "8 Jun 2026" in html
     assert "Not counted: draft, not submitted yet" in html
-    assert reverse("trainees:session_detail", args=[client_session.pk]) in html
+    assert reverse("logbook:session_detail", args=[client_session.pk]) in html
 
 
 def test_explanation_of_another_trainees_enrollment_is_not_found(trainee_client, other_trainee):
     other = other_trainee.enrollments.get()
 
-    url = reverse("trainees:requirement_explain", args=[other.pk, "client_contact"])
+    url = reverse("logbook:requirement_explain", args=[other.pk, "client_contact"])
 
     assert trainee_client.get(url).status_code == 404
 
 
 def test_unknown_requirement_is_not_found(trainee_client, enrollment):
-    url = reverse("trainees:requirement_explain", args=[enrollment.pk, "nope"])
+    url = reverse("logbook:requirement_explain", args=[enrollment.pk, "nope"])
 
     assert trainee_client.get(url).status_code == 404
 
@@ -99,7 +99,7 @@ def test_staff_cannot_open_the_trainees_explanations(
     request, login_as, enrollment, private_session, persona
 ):
     client = login_as(request.getfixturevalue(persona))
-    url = reverse("trainees:requirement_explain", args=[enrollment.pk, "therapy_sessions"])
+    url = reverse("logbook:requirement_explain", args=[enrollment.pk, "therapy_sessions"])
 
     assert client.get(url).status_code == 404
 
@@ -133,7 +133,7 @@ def test_dashboard_query_count_does_not_grow_with_sessions(
     many = _queries(trainee_client, "/")
     explain = _queries(
         trainee_client,
-        reverse("trainees:requirement_explain", args=[enrollment.pk, "client_contact"]),
+        reverse("logbook:requirement_explain", args=[enrollment.pk, "client_contact"]),
     )
 
     assert many == few

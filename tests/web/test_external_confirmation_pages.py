@@ -10,10 +10,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from confirmations.models import ExternalConfirmationRequest
+from confirmations.services import requests as ext
 from tests.factories import SessionFactory
 from tests.web.conftest import PRIVATE_NOTES, PRIVATE_PROVIDER
 from trainees.models import Session
-from confirmations.services import requests as ext
 from trainees.services.transcript import transcript_build, transcript_csv
 
 pytestmark = pytest.mark.django_db

@@ -129,7 +129,7 @@ def test_rejected_session_shows_the_reason_and_can_be_corrected_and_resubmitted(
         status="rejected",
         rejection_reason="Wrong date",
     )
-    url = reverse("trainees:session_edit", args=[session.pk])
+    url = reverse("logbook:session_edit", args=[session.pk])
 
     page = trainee_client.get(url).content.decode()
     response = trainee_client.post(
@@ -166,9 +166,9 @@ def test_verified_session_is_read_only_and_offers_a_correction(
     )
 
     detail = trainee_client.get(
-        reverse("trainees:session_detail", args=[session.pk])
+        reverse("logbook:session_detail", args=[session.pk])
     ).content.decode()
-    edit = trainee_client.get(reverse("trainees:session_edit", args=[session.pk]), follow=True)
+    edit = trainee_client.get(reverse("logbook:session_edit", args=[session.pk]), follow=True)
 
     assert "Verified sessions are read-only." in detail
     assert "ask for a correction" in detail.lower() or "for a correction" in detail
@@ -180,13 +180,13 @@ def test_verified_session_is_read_only_and_offers_a_correction(
 def test_submit_withdraw_and_restore(trainee_client, client_session):
     pk = client_session.pk
 
-    trainee_client.post(reverse("trainees:session_submit", args=[pk]))
+    trainee_client.post(reverse("logbook:session_submit", args=[pk]))
     client_session.refresh_from_db()
     assert client_session.status == "submitted"
-    trainee_client.post(reverse("trainees:session_withdraw", args=[pk]))
+    trainee_client.post(reverse("logbook:session_withdraw", args=[pk]))
     client_session.refresh_from_db()
     assert client_session.is_withdrawn
-    trainee_client.post(reverse("trainees:session_restore", args=[pk]))
+    trainee_client.post(reverse("logbook:session_restore", args=[pk]))
     client_session.refresh_from_db()
     assert not client_session.is_withdrawn
     assert client_session.status == "submitted"
@@ -206,7 +206,7 @@ def test_submit_withdraw_and_restore(trainee_client, client_session):
 def test_another_trainees_session_is_not_found_and_unchanged(
     trainee_client, other_session, name, method
 ):
-    url = reverse(f"trainees:{name}", args=[other_session.pk])
+    url = reverse(f"logbook:{name}", args=[other_session.pk])
 
     response = getattr(trainee_client, method)(url, {})
 
@@ -222,7 +222,7 @@ def test_staff_cannot_open_a_trainees_session_page(
 ):
     client = login_as(request.getfixturevalue(persona))
 
-    response = client.get(reverse(f"trainees:{name}", args=[private_session.pk]))
+    response = client.get(reverse(f"logbook:{name}", args=[private_session.pk]))
 
     assert response.status_code == 404
     assert PRIVATE_PROVIDER not in response.content.decode()
@@ -240,7 +240,7 @@ def test_staff_have_no_session_list_or_log_form(request, login_as, private_sessi
 
 def test_the_trainee_sees_their_own_private_details(trainee_client, private_session):
     html = trainee_client.get(
-        reverse("trainees:session_detail", args=[private_session.pk])
+        reverse("logbook:session_detail", args=[private_session.pk])
     ).content.decode()
 
     assert PRIVATE_PROVIDER in html
@@ -282,7 +282,7 @@ def test_session_pages_query_count_does_not_grow_with_sessions(trainee_client, t
     few = (
         count("/sessions/"),
         count(NEW),
-        count(reverse("trainees:session_detail", args=[first.pk])),
+        count(reverse("logbook:session_detail", args=[first.pk])),
     )
     for offset in range(60):
         SessionFactory(
@@ -294,7 +294,7 @@ def test_session_pages_query_count_does_not_grow_with_sessions(trainee_client, t
     many = (
         count("/sessions/"),
         count(NEW),
-        count(reverse("trainees:session_detail", args=[first.pk])),
+        count(reverse("logbook:session_detail", args=[first.pk])),
     )
 
     assert many == few

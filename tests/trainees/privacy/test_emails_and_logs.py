@@ -269,7 +269,7 @@ def test_the_error_report_of_a_failing_session_edit_hides_the_private_fields(
     def fail(**kwargs):
         raise RuntimeError("simulated failure while saving")
 
-    monkeypatch.setattr("trainees.views.sessions.session_update", fail)
+    monkeypatch.setattr("logbook.views.sessions.session_update", fail)
     client.force_login(trainee.user)
     client.raise_request_exception = False
 
