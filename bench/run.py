@@ -331,7 +331,7 @@ SLOW_RUNS = 3
 
 def measure_reminders(runs: int) -> Figure:
     try:
-        from reminders.benchmark import run_reminder_benchmark
+        from bench.reminders import run_reminder_benchmark
     except ImportError:
         return Figure("(7) weekly reminder run", "ms", [], note="not available")
     # Each run is rolled back, so every run plans and sends the same week's reminders.
@@ -385,7 +385,7 @@ def measure_recompute(runs: int) -> Figure:
 
 def measure_engine(runs: int) -> Figure:
     try:
-        from programs.engine.benchmark import run_engine_benchmark
+        from bench.engine import run_engine_benchmark
     except ImportError:
         return Figure(
             name="(8) engine alone, 5,000 sessions", unit="ms", samples=[], note="not available"

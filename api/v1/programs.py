@@ -16,7 +16,7 @@ from core.problems import InputFileError
 from programs.definitions.program_file import parse_program_text
 from programs.models import Institution, Program, RequirementSet
 from programs.selectors import category_vocabulary
-from programs.services import program_load
+from programs.services.program_files import program_load
 from trainees.models import Cohort
 from trainees.selectors.access import programs_managed_by, programs_visible_to
 

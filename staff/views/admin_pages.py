@@ -15,7 +15,7 @@ from core.problems import InputFileError
 from core.views import apply_errors
 from programs.models import Program, RequirementSet
 from programs.selectors import program_latest_requirement_set
-from programs.services_upload import program_file_parse_for, program_version_upload
+from programs.services.versions import program_file_parse_for, program_version_upload
 from staff.forms import (
     CohortForm,
     EnrollInviteForm,

@@ -18,7 +18,7 @@ from core.forms import PlainForm
 from core.views import apply_errors
 from programs.models import Program
 from programs.selectors import program_policy_changes, programs_directed_by
-from programs.services_security import program_two_factor_policy_set
+from programs.services.sign_in_policy import program_two_factor_policy_set
 
 
 class TwoFactorPolicyForm(PlainForm):

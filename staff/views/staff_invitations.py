@@ -16,16 +16,16 @@ from accounts.models import User
 from core.problems import InputFileError
 from core.views import apply_errors
 from programs.models import Program, ProgramRole
-from staff.forms import StaffCsvForm, StaffInviteForm
-from staff.views.common import program_view
-from staff.views.invitation_mail import InvitationMail, invitations_send
-from trainees.services.staff_invitations import (
+from programs.services.staff_invitations import (
     INVITABLE_ROLES,
     StaffInvitation,
     staff_csv_import,
     staff_csv_parse,
     staff_invite,
 )
+from staff.forms import StaffCsvForm, StaffInviteForm
+from staff.views.common import program_view
+from staff.views.invitation_mail import InvitationMail, invitations_send
 
 STAFF_INVITATION_SUBJECT = "Your Countersign invitation: {program}"
 

@@ -13,7 +13,7 @@ from programs.definitions.export import requirement_set_to_yaml
 from programs.definitions.program_file import parse_program_text, read_program_file
 from programs.models import ActivityCategory, Institution, Program, ProgramCategory, RequirementSet
 from programs.selectors import category_vocabulary
-from programs.services import program_load
+from programs.services.program_files import program_load
 from tests.factories import TraineeFactory, UserFactory
 from trainees.models import ComplianceSnapshot
 from trainees.services.enrollments import enrollment_create

@@ -12,7 +12,7 @@ from accounts.services.two_factor import two_factor_setup_begin, two_factor_setu
 from accounts.two_factor_session import STATE_MAX_AGE
 from accounts.views.two_factor import PENDING_KEY
 from programs.models import Program, ProgramRole, TwoFactorPolicyChange
-from programs.services_security import POLICY_REASON_REQUIRED, POLICY_UNCHANGED
+from programs.services.sign_in_policy import POLICY_REASON_REQUIRED, POLICY_UNCHANGED
 from tests.factories import ProgramRoleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

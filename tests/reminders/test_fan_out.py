@@ -126,7 +126,7 @@ SEND_BATCH_QUERIES = 6
 
 @pytest.mark.django_db
 def test_the_benchmark_hook_measures_a_weekly_run_and_changes_nothing(mailoutbox):
-    from reminders.benchmark import run_reminder_benchmark
+    from bench.reminders import run_reminder_benchmark
 
     cohort(10)
     with time_machine.travel("2026-06-22 09:00:00+00:00", tick=False):  # Monday: plans at 20 June

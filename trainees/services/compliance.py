@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from core.publish import publish_on_commit
@@ -21,12 +21,11 @@ from trainees.models import (
     SnapshotRefreshRequest,
 )
 from trainees.selectors.compliance import enrollments_compliance
+from trainees.sql import enrollments_refresh_lock, refresh_request_move
 
 logger = logging.getLogger(__name__)
 
 SNAPSHOT_BATCH_SIZE = 500
-# Arbitrary: the first key of the advisory locks that serialise refreshes of one enrollment.
-REFRESH_LOCK_NAMESPACE = 7301
 # A pending refresh older than this was not picked up by a worker (lost task, dead broker).
 PENDING_REFRESH_GRACE = timedelta(seconds=30)
 # A refresh waits this long after the change that asked for it, so that a burst of changes (a
@@ -145,24 +144,9 @@ def snapshots_refresh(*, enrollments: Iterable[Enrollment], as_of: date | None =
     if not batch:
         return 0
     with transaction.atomic():
-        _lock_for_refresh([e.pk for e in batch])
+        enrollments_refresh_lock([e.pk for e in batch])
         _store(batch, enrollments_compliance(enrollments=batch, as_of=as_of))
     return len(batch)
-
-
-def _lock_for_refresh(enrollment_ids: list[int]) -> None:
-    """Serialise refreshes of the same enrollments (a worker and a page may refresh one trainee at
-    once; their delete-and-insert of requirement rows must not interleave). Advisory locks block
-    no writer of sessions, and are taken in id order so overlapping batches cannot deadlock.
-    SQLite serialises every write transaction anyway."""
-    if connection.vendor != "postgresql" or not enrollment_ids:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(pg_advisory_xact_lock(%s, id))"
-            " FROM (SELECT unnest(%s::integer[]) AS id ORDER BY 1) AS ids",
-            [REFRESH_LOCK_NAMESPACE, sorted(set(enrollment_ids))],
-        )
 
 
 def _batches(enrollment_ids: list[int]) -> Iterator[list[Enrollment]]:
@@ -219,11 +203,6 @@ def trainee_snapshots_refresh(*, trainee_id: int) -> int:
 # --- after a change to sessions: deferred, coalesced, never lost ---------------------------------
 
 
-MOVE_REFRESH_REQUEST_SQL = (
-    f"UPDATE {SnapshotRefreshRequest._meta.db_table} SET requested_at = %s WHERE trainee_id = %s"
-)
-
-
 def trainee_snapshots_mark_stale(*, trainee_id: int) -> None:
     """Record that the trainee's snapshots are out of date and have a worker recompute them.
 
@@ -234,12 +213,8 @@ def trainee_snapshots_mark_stale(*, trainee_id: int) -> None:
     burst of writes for one trainee into one or two recomputes.
     """
     now = timezone.now()
-    # Written out: every logged session runs this, and the ORM's update() spends several times
-    # the statement's own cost compiling it.
-    with connection.cursor() as cursor:
-        cursor.execute(MOVE_REFRESH_REQUEST_SQL, [now, trainee_id])
-        if cursor.rowcount:
-            return
+    if refresh_request_move(trainee_id=trainee_id, now=now):
+        return
     SnapshotRefreshRequest.objects.create(trainee_id=trainee_id, requested_at=now)
     # A lost message costs only a delay: the request row stays and the sweep recomputes it.
     publish_on_commit(

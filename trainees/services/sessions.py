@@ -9,17 +9,16 @@ from datetime import date, time
 from typing import Any, Required, TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
 from core.history import save_with_reason
 from core.timezones import today_in
-from programs.models import ActivityCategory, ProgramCategory
+from programs.models import ActivityCategory
 from trainees import events
 from trainees.models import (
-    Enrollment,
     Session,
     SessionFormat,
     SessionStatus,
@@ -29,6 +28,7 @@ from trainees.models import (
 from trainees.models.session import MAX_SESSION_MINUTES
 from trainees.services.compliance import trainee_snapshots_mark_stale
 from trainees.services.locks import trainees_lock
+from trainees.sql import covering_enrollments_use, trainee_of_user_locked
 
 FUTURE_DATE = "A session cannot be dated after today."
 DURATION_RANGE = f"Duration must be between 1 and {MAX_SESSION_MINUTES} minutes (12 hours)."
@@ -69,26 +69,6 @@ def _trainee_today(trainee: Trainee) -> date:
     return today_in(trainee.user.time_zone)
 
 
-# For each of the trainee's enrollments covering a date, whether its program uses a category. Every
-# logged or edited session runs this; written out, it costs a tenth of the Python time the
-# equivalent ORM query (an Exists annotation under an OR of Q objects) spends compiling itself.
-COVERING_ENROLLMENTS_USE_SQL = f"""
-    SELECT EXISTS (
-        SELECT 1 FROM {ProgramCategory._meta.db_table} pc
-        WHERE pc.program_id = e.program_id AND pc.category_id = %s
-    )
-    FROM {Enrollment._meta.db_table} e
-    WHERE e.trainee_id = %s AND e.start_date <= %s
-      AND (e.ended_on >= %s OR (e.ended_on IS NULL AND e.expected_end_date >= %s))
-"""
-
-
-def _covering_enrollments_use(trainee: Trainee, on: date, category_id: int | None) -> list[bool]:
-    with connection.cursor() as cursor:
-        cursor.execute(COVERING_ENROLLMENTS_USE_SQL, [category_id, trainee.pk, on, on, on])
-        return [bool(uses) for (uses,) in cursor.fetchall()]
-
-
 def _validate(session: Session, trainee: Trainee) -> None:
     errors: dict[str, list[str]] = {}
 
@@ -108,7 +88,9 @@ def _validate(session: Session, trainee: Trainee) -> None:
     if session.provider_id is not None and session.provider_name:
         add("provider_name", ONE_PROVIDER)
     if session.date and "date" not in errors:
-        covering = _covering_enrollments_use(trainee, session.date, session.category_id)
+        covering = covering_enrollments_use(
+            trainee_id=trainee.pk, on=session.date, category_id=session.category_id
+        )
         if not covering:
             add("date", NO_ENROLLMENT_ON_DATE)
         elif session.category_id is not None and not any(covering):
@@ -161,17 +143,9 @@ def session_log_own(*, actor: User, **fields: Unpack[LoggedSession]) -> Session:
 
 
 def _lock_trainee_of(user: User) -> Trainee:
-    # Written out, and `created_at` left deferred: this is the first statement of every logged
-    # session, and the ORM spends twice as long building it as PostgreSQL takes to run it.
-    sql = f"SELECT id, user_id, external_id FROM {Trainee._meta.db_table} WHERE user_id = %s"
-    if connection.features.has_select_for_update:
-        sql += " FOR UPDATE"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk])
-        row = cursor.fetchone()
-    if row is None:
+    trainee = trainee_of_user_locked(user.pk)
+    if trainee is None:
         raise Trainee.DoesNotExist
-    trainee = Trainee.from_db(connection.alias, ["id", "user_id", "external_id"], row)
     trainee.user = user
     return trainee
 

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from core.problems import InputFileError
 from programs.definitions.program_file import read_program_file
 from programs.selectors import category_vocabulary
-from programs.services import program_load
+from programs.services.program_files import program_load
 
 
 class Command(BaseCommand):

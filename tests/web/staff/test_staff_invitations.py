@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
 from programs.models import ProgramRole
-from trainees.services.staff_invitations import (
+from programs.services.staff_invitations import (
     ALREADY_HAS_ROLE,
     STAFF_BAD_EMAIL,
     STAFF_BAD_HEADER,
@@ -190,7 +190,7 @@ def test_unreadable_csv_is_reported_with_its_line():
     # a bare carriage return inside an unquoted value (the page's decoding turns these into line
     # breaks; the parser must still never let csv.Error out)
     from core.problems import InputFileError
-    from trainees.services.staff_invitations import staff_csv_parse
+    from programs.services.staff_invitations import staff_csv_parse
 
     with pytest.raises(InputFileError) as refused:
         staff_csv_parse(text=HEADER + "ana@example.org,Ana\rB,supervisor\n")

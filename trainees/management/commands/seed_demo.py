@@ -23,7 +23,7 @@ from accounts.models import User
 from programs.definitions.program_file import read_program_file
 from programs.models import ActivityCategory, Program, ProgramCategory, ProgramRole
 from programs.selectors import category_vocabulary
-from programs.services import program_load
+from programs.services.program_files import program_load
 from trainees.models import (
     Cohort,
     Enrollment,

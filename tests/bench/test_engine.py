@@ -1,6 +1,6 @@
 """The engine micro benchmark `make bench` calls: runs, on the largest preset, and is stable."""
 
-from programs.engine.benchmark import largest_preset, run_engine_benchmark, synthetic_facts
+from bench.engine import largest_preset, run_engine_benchmark, synthetic_facts
 
 
 def test_the_benchmark_runs_with_a_small_count():

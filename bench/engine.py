@@ -21,7 +21,7 @@ from programs.engine.facts import EnrollmentFacts, Leave, SessionFact
 from programs.engine.parse import parse_requirement_set
 from programs.engine.rules import CadenceRule, RequirementSetRules, TotalRule
 
-PRESETS = Path(__file__).resolve().parents[1] / "presets"
+PRESETS = Path(__file__).resolve().parents[1] / "programs" / "presets"
 START = date(2023, 1, 2)
 SEED = 20240601
 

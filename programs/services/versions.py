@@ -5,7 +5,7 @@ from core.problems import InputFileError, Problem
 from programs.definitions.program_file import ProgramDocument, parse_program_text
 from programs.models import Program
 from programs.selectors import category_vocabulary
-from programs.services import LoadResult, program_load
+from programs.services.program_files import LoadResult, program_load
 
 UPLOAD_SOURCE = "uploaded file"
 OTHER_PROGRAM = "this file is for program {found!r}; upload a file for {expected!r}"
