@@ -11,21 +11,27 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
-from programs.models import ProgramRole
+from programs.models import ActivityCategory, ProgramRole
 from tests.factories import (
     EnrollmentFactory,
     InstitutionFactory,
     ProgramFactory,
     ProgramRoleFactory,
+    SessionFactory,
     SupervisorAssignmentFactory,
     TraineeFactory,
     UserFactory,
 )
+from trainees.services.compliance import trainee_snapshots_refresh
 
 # Tests that need PostgreSQL must fail, not skip, in CI when it is missing.
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 TODAY = date(2026, 6, 15)
+
+# What a trainee wrote about their personal therapy: must never reach anyone else.
+PRIVATE_PROVIDER = "Dr Priya Privatetherapist"
+PRIVATE_NOTES = "talked about my mother"
 
 
 @pytest.fixture
@@ -211,3 +217,94 @@ def _transactional(marker) -> bool:
     return marker is not None and bool(
         marker.kwargs.get("transaction") or (marker.args and marker.args[0])
     )
+
+
+@pytest.fixture
+def category():
+    def get(key: str) -> ActivityCategory:
+        return ActivityCategory.objects.get(key=key)
+
+    return get
+
+
+@pytest.fixture
+def refresh():
+    def run(trainee) -> None:
+        trainee_snapshots_refresh(trainee_id=trainee.pk)
+
+    return run
+
+
+@pytest.fixture
+def trainee_client(client, trainee, frozen_today, refresh):
+    refresh(trainee)
+    client.force_login(trainee.user)
+    return client
+
+
+@pytest.fixture
+def login_as(client, frozen_today):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def private_session(trainee, category, refresh):
+    """A personal-therapy session (private in the program) with a named therapist and notes."""
+    session = SessionFactory(
+        trainee=trainee,
+        date=date(2026, 6, 1),
+        duration_minutes=50,
+        category=category("personal_therapy"),
+        provider_name=PRIVATE_PROVIDER,
+        notes=PRIVATE_NOTES,
+        status="submitted",
+    )
+    refresh(trainee)
+    return session
+
+
+@pytest.fixture
+def client_session(trainee, category, refresh):
+    session = SessionFactory(
+        trainee=trainee,
+        date=date(2026, 6, 8),
+        duration_minutes=60,
+        category=category("client_individual"),
+        status="draft",
+    )
+    refresh(trainee)
+    return session
+
+
+@pytest.fixture
+def other_session(other_trainee, category, refresh):
+    session = SessionFactory(
+        trainee=other_trainee,
+        date=date(2026, 6, 2),
+        duration_minutes=45,
+        category=category("client_individual"),
+        status="draft",
+        notes="other trainee's own note",
+    )
+    refresh(other_trainee)
+    return session
+
+
+@pytest.fixture
+def fresh_throttle_budgets():
+    """API throttles count in the cache, which outlives a test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def private_media(settings, tmp_path):
+    """Uploaded files (attestations) go to a directory of the test's own."""
+    settings.MEDIA_ROOT = tmp_path

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.conftest import PRIVATE_NOTES, PRIVATE_PROVIDER
 from tests.factories import (
     CohortFactory,
     EnrollmentFactory,
@@ -12,7 +13,6 @@ from tests.factories import (
     UserFactory,
 )
 from tests.snapshots import settle_snapshots
-from tests.web.conftest import PRIVATE_NOTES, PRIVATE_PROVIDER
 from trainees.services.compliance import snapshots_refresh
 from trainees.services.sessions import session_countersign
 

@@ -5,7 +5,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tests.web.conftest import PRIVATE_NOTES, PRIVATE_PROVIDER
+from tests.conftest import PRIVATE_NOTES, PRIVATE_PROVIDER
 
 pytestmark = pytest.mark.django_db
 

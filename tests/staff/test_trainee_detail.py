@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
+from tests.conftest import PRIVATE_NOTES, PRIVATE_PROVIDER
 from tests.factories import SessionFactory
-from tests.web.conftest import PRIVATE_NOTES, PRIVATE_PROVIDER
 from trainees.models import Enrollment, LeaveOfAbsence, RequirementWaiver
 from trainees.services.enrollments import LEAVE_OUTSIDE_ENROLLMENT
 

@@ -7,12 +7,11 @@ from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 
 from programs.engine import result_to_dict
+from tests.conftest import PRIVATE_NOTES, PRIVATE_PROVIDER
 from tests.factories import SessionFactory
 from trainees.models import Attestation, Session
 from trainees.selectors.compliance import enrollment_compliance
 from trainees.services.sessions import session_update
-
-from .conftest import PRIVATE_NOTES, PRIVATE_PROVIDER
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from confirmations.models import ExternalConfirmationRequest
 from confirmations.services import requests as ext
+from tests.conftest import PRIVATE_NOTES, PRIVATE_PROVIDER
 from tests.factories import SessionFactory
-from tests.web.conftest import PRIVATE_NOTES, PRIVATE_PROVIDER
 from trainees.models import Session
 from trainees.services.transcript import transcript_build, transcript_csv
 

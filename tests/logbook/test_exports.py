@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
+from tests.conftest import PRIVATE_NOTES, PRIVATE_PROVIDER
 from tests.factories import SessionFactory
-from tests.web.conftest import PRIVATE_NOTES, PRIVATE_PROVIDER
 from trainees.services.sessions import session_countersign
 
 pytestmark = pytest.mark.django_db

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from programs.models import ActivityCategory, ProgramRole
+from tests.browser import browser_page
 from tests.factories import (
     EnrollmentFactory,
     ProgramFactory,
@@ -16,7 +17,6 @@ from tests.factories import (
     TraineeFactory,
     UserFactory,
 )
-from tests.web.browser import browser_page
 from trainees.models import Session
 from trainees.services.compliance import trainee_snapshots_refresh
 

@@ -8,11 +8,10 @@ from datetime import date
 import pytest
 from django.core.files.base import ContentFile
 
+from tests.conftest import PRIVATE_NOTES, PRIVATE_PROVIDER
 from tests.factories import SessionFactory
 from trainees.models import AccessLogEntry, Attestation
 from trainees.services.access_log import STAFF_TRAINEE_DETAIL
-
-from .conftest import PRIVATE_NOTES, PRIVATE_PROVIDER
 
 pytestmark = pytest.mark.django_db
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from programs.models import ProgramRole
+from tests.browser import browser_page
 from tests.factories import (
     EnrollmentFactory,
     ProgramFactory,
@@ -16,7 +17,6 @@ from tests.factories import (
     TraineeFactory,
     UserFactory,
 )
-from tests.web.browser import browser_page
 from trainees.models import Session
 from trainees.services.compliance import trainee_snapshots_refresh
 from trainees.services.enrollments import enrollment_invite

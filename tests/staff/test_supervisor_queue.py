@@ -4,13 +4,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.conftest import PRIVATE_NOTES, PRIVATE_PROVIDER
 from tests.factories import (
     EnrollmentFactory,
     SessionFactory,
     SupervisorAssignmentFactory,
     TraineeFactory,
 )
-from tests.web.conftest import PRIVATE_NOTES, PRIVATE_PROVIDER
 from trainees.models import Session
 from trainees.services.countersign import REOPEN_REASON_REQUIRED
 from trainees.services.sessions import REJECTION_REASON_REQUIRED
