@@ -37,6 +37,7 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy .
+	.venv/bin/lint-imports
 	DATABASE_URL=sqlite:///:memory: DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=deploy-check-only-$$(openssl rand -hex 32) \
 	  DATABASE_URL=postgres://deploy-check@127.0.0.1:5432/unused REDIS_URL=redis://127.0.0.1:6379/0 \
