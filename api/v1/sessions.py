@@ -19,6 +19,7 @@ from api.v1.base import check_if_match, etag_for, person_of, principal_of
 from programs.models import ProgramRole
 from trainees.models import Session, SessionStatus, Trainee
 from trainees.selectors.access import sessions_visible_to
+from trainees.services import countersign
 from trainees.services import sessions as services
 from trainees.services.access_log import API_SESSION_DETAIL, access_record
 
@@ -194,7 +195,7 @@ class SessionCountersign(_SessionAction):
     """Verify a submitted session you supervised."""
 
     def act(self, session: Session, user: User, data: dict[str, Any]) -> Session:
-        return services.session_countersign(session=session, supervisor=user)
+        return countersign.session_countersign(session=session, supervisor=user)
 
 
 @extend_schema(request=s.RejectIn, responses=s.SessionOut)
@@ -204,7 +205,7 @@ class SessionReject(_SessionAction):
     input_serializer = s.RejectIn
 
     def act(self, session: Session, user: User, data: dict[str, Any]) -> Session:
-        return services.session_reject(session=session, supervisor=user, reason=data["reason"])
+        return countersign.session_reject(session=session, supervisor=user, reason=data["reason"])
 
 
 @extend_schema(request=s.ReasonIn, responses=s.SessionOut)

@@ -19,6 +19,7 @@ from tests.concurrency import race
 from tests.factories import SessionFactory
 from tests.snapshots import settle_snapshots
 from trainees.models import ComplianceSnapshot, Session
+from trainees.services import countersign
 from trainees.services import sessions as session_services
 from trainees.services.compliance import trainee_snapshots_refresh
 
@@ -204,7 +205,7 @@ def test_a_request_is_refused_with_a_clear_error_and_nothing_is_stored(
     elif case == "withdrawn":
         Session.objects.filter(pk=first.pk).update(withdrawn_at=NOW)
     elif case == "verified":
-        session_services.session_countersign(session=first, supervisor=supervisor)
+        countersign.session_countersign(session=first, supervisor=supervisor)
     elif case == "two_categories":
         therapy = SessionFactory(
             trainee=trainee, category=_category("personal_therapy"), status="submitted"
@@ -439,7 +440,7 @@ def test_a_session_changed_after_the_link_was_sent_refuses_the_whole_confirmatio
     request, token = asked
     changed, untouched = client_sessions
     # The only way a submitted session changes: sent back, corrected, submitted again.
-    session_services.session_reject(session=changed, supervisor=supervisor, reason="Check time")
+    countersign.session_reject(session=changed, supervisor=supervisor, reason="Check time")
     session_services.session_update(session=changed, actor=trainee.user, duration_minutes=45)
     session_services.session_submit(session=changed, actor=trainee.user)
 
@@ -461,7 +462,7 @@ def test_a_session_withdrawn_or_countersigned_meanwhile_refuses_the_confirmation
     if change == "withdrawn":
         session_services.session_withdraw(session=first, actor=trainee.user)
     else:
-        session_services.session_countersign(session=first, supervisor=supervisor)
+        countersign.session_countersign(session=first, supervisor=supervisor)
 
     with pytest.raises(ValidationError) as raised:
         ext.external_confirmation_confirm(token=token, confirmed_name="Ezra", attested=True)
@@ -555,7 +556,7 @@ def test_a_reopened_external_confirmation_can_be_countersigned_by_a_supervisor(
     first = client_sessions[0]
 
     session_reopen(session=first, supervisor=supervisor, reason="Wrong supervisor")
-    session_services.session_countersign(session=first, supervisor=supervisor)
+    countersign.session_countersign(session=first, supervisor=supervisor)
 
     first.refresh_from_db()
     assert (first.status, first.verified_by_id) == ("verified", supervisor.pk)
@@ -637,7 +638,7 @@ def test_a_confirmation_racing_a_countersignature_leaves_one_verification(
 
     outcomes = race(
         lambda: ext.external_confirmation_confirm(token=token, confirmed_name="A", attested=True),
-        lambda: session_services.session_countersign(session=sessions[0], supervisor=supervisor),
+        lambda: countersign.session_countersign(session=sessions[0], supervisor=supervisor),
     )
 
     failures = [o for o in outcomes.values() if isinstance(o, Exception)]
@@ -651,7 +652,7 @@ def test_a_confirmation_racing_a_countersignature_leaves_one_verification(
         assert (first.verified_by_id, first.external_confirmation_id) == (supervisor.pk, None)
         assert second.status == "submitted"
     else:
-        assert outcomes["second"].messages == [session_services.NOT_AWAITING]
+        assert outcomes["second"].messages == [countersign.NOT_AWAITING]
         assert (first.verified_by_id, first.external_confirmation_id) == (None, request.pk)
         assert second.external_confirmation_id == request.pk
 

@@ -19,8 +19,8 @@ from tests.factories import (
 )
 from trainees.models import Session
 from trainees.services.compliance import trainee_snapshots_refresh
+from trainees.services.countersign import session_countersign
 from trainees.services.enrollments import enrollment_invite
-from trainees.services.sessions import session_countersign
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from tests.conftest import PRIVATE_NOTES, PRIVATE_PROVIDER
 from tests.factories import SessionFactory
-from trainees.services.sessions import session_countersign
+from trainees.services.countersign import session_countersign
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,8 @@ from reminders.models import Delivery, DeliveryStatus, Kind
 from reminders.tasks import enqueue_due
 from tests.reminders.conftest import free_port
 from trainees.models import SessionStatus
-from trainees.services.sessions import session_countersign, session_log
+from trainees.services.countersign import session_countersign
+from trainees.services.sessions import session_log
 from webhooks.models import WebhookDelivery, WebhookEvent, WebhookSubscription
 
 

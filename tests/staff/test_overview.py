@@ -14,7 +14,7 @@ from tests.factories import (
 )
 from tests.snapshots import settle_snapshots
 from trainees.services.compliance import snapshots_refresh
-from trainees.services.sessions import session_countersign
+from trainees.services.countersign import session_countersign
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ from tests.factories import (
     TraineeFactory,
 )
 from trainees.models import Session
-from trainees.services.countersign import REOPEN_REASON_REQUIRED
-from trainees.services.sessions import REJECTION_REASON_REQUIRED
+from trainees.services.countersign import REJECTION_REASON_REQUIRED, REOPEN_REASON_REQUIRED
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +133,7 @@ def test_another_supervisors_verified_session_cannot_be_reopened(
     login_as, supervisor, other_submitted, program
 ):
     from tests.factories import ProgramRoleFactory, UserFactory
-    from trainees.services.sessions import session_countersign
+    from trainees.services.countersign import session_countersign
 
     theirs = UserFactory(email="their.sup@example.org")
     ProgramRoleFactory(program=program, user=theirs, role="supervisor")

@@ -17,7 +17,8 @@ from django.core.management.base import CommandError
 from programs.models import ActivityCategory
 from tests.snapshots import settle_snapshots
 from trainees.models import ComplianceSnapshot
-from trainees.services.sessions import session_countersign, session_log
+from trainees.services.countersign import session_countersign
+from trainees.services.sessions import session_log
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
 

@@ -18,6 +18,7 @@ from tests.factories import (
     UserFactory,
 )
 from trainees.models import Session
+from trainees.services import countersign
 from trainees.services import sessions as services
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -52,14 +53,14 @@ def test_countersign_and_reject_at_once_leave_exactly_one_decision(submitted, mo
     _slow_refresh(monkeypatch)
 
     outcomes = race(
-        lambda: services.session_countersign(session=session, supervisor=supervisor),
-        lambda: services.session_reject(session=session, supervisor=second, reason="Wrong date"),
+        lambda: countersign.session_countersign(session=session, supervisor=supervisor),
+        lambda: countersign.session_reject(session=session, supervisor=second, reason="Wrong date"),
     )
 
     failures = [o for o in outcomes.values() if isinstance(o, Exception)]
     assert len(failures) == 1
     assert isinstance(failures[0], ValidationError)
-    assert failures[0].messages == [services.NOT_AWAITING]
+    assert failures[0].messages == [countersign.NOT_AWAITING]
     stored = Session.objects.get(pk=session.pk)
     winner = next(o for o in outcomes.values() if isinstance(o, Session))
     assert stored.status == winner.status
@@ -73,7 +74,7 @@ def test_a_withdrawal_racing_a_countersignature_is_never_lost(submitted, monkeyp
     _slow_refresh(monkeypatch)
 
     outcomes = race(
-        lambda: services.session_countersign(session=session, supervisor=supervisor),
+        lambda: countersign.session_countersign(session=session, supervisor=supervisor),
         lambda: services.session_withdraw(
             session=session, actor=session.trainee.user, reason="Logged twice"
         ),

@@ -14,6 +14,13 @@ from tests.factories import SupervisorAssignmentFactory, UserFactory
 from trainees.models import Session, SessionFormat, SessionStatus, SnapshotRefreshRequest, Trainee
 from trainees.models.session import HARD_DELETE_FORBIDDEN
 from trainees.selectors.compliance import enrollment_compliance
+from trainees.services.countersign import (
+    NOT_AWAITING,
+    NOT_THEIR_SUPERVISOR,
+    REJECTION_REASON_REQUIRED,
+    session_countersign,
+    session_reject,
+)
 from trainees.services.sessions import (
     ALREADY_WITHDRAWN,
     CATEGORY_NOT_IN_PROGRAM,
@@ -22,19 +29,14 @@ from trainees.services.sessions import (
     GROUP_SIZE_ONLY_FOR_GROUPS,
     GROUP_SIZE_REQUIRED,
     NO_ENROLLMENT_ON_DATE,
-    NOT_AWAITING,
     NOT_EDITABLE,
     NOT_SUBMITTABLE,
-    NOT_THEIR_SUPERVISOR,
     NOT_WITHDRAWN,
     NOT_YOUR_SESSION,
     ONE_PROVIDER,
-    REJECTION_REASON_REQUIRED,
     WITHDRAWN_SESSION,
-    session_countersign,
     session_log,
     session_log_own,
-    session_reject,
     session_restore,
     session_submit,
     session_update,
@@ -368,7 +370,7 @@ def test_rejecting_requires_a_reason(submitted, supervisor, reason):
     with pytest.raises(ValidationError) as caught:
         session_reject(session=submitted, supervisor=supervisor, reason=reason)
 
-    assert caught.value.message_dict == {"rejection_reason": [REJECTION_REASON_REQUIRED]}
+    assert caught.value.message_dict == {"reason": [REJECTION_REASON_REQUIRED]}
     assert row(submitted) == before
 
 
@@ -546,7 +548,7 @@ def test_a_withdrawn_session_cannot_be_rejected(submitted, trainee, supervisor):
     with pytest.raises(ValidationError) as caught:
         session_reject(session=submitted, supervisor=supervisor, reason="Duplicate.")
 
-    assert caught.value.messages == [NOT_AWAITING]
+    assert caught.value.messages == [WITHDRAWN_SESSION]
     assert row(submitted) == before
 
 

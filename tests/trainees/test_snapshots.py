@@ -32,6 +32,7 @@ from tests.snapshots import settle_snapshots
 from trainees.models import ComplianceSnapshot, Enrollment, LeaveOfAbsence, RequirementStatus
 from trainees.selectors.compliance import enrollment_compliance
 from trainees.services.compliance import compact_result
+from trainees.services.countersign import session_countersign, session_reject
 from trainees.services.enrollments import (
     ALREADY_ENROLLED,
     END_BEFORE_START,
@@ -52,9 +53,7 @@ from trainees.services.enrollments import (
 )
 from trainees.services.sessions import (
     NO_ENROLLMENT_ON_DATE,
-    session_countersign,
     session_log,
-    session_reject,
     session_restore,
     session_submit,
     session_update,

@@ -13,9 +13,8 @@ from programs.models import ActivityCategory
 from tests.factories import SessionFactory
 from trainees.models import SessionStatus
 from trainees.services.compliance import snapshots_refresh
-from trainees.services.countersign import sessions_countersign
+from trainees.services.countersign import session_countersign, sessions_countersign
 from trainees.services.enrollments import enrollment_complete, enrollment_withdraw
-from trainees.services.sessions import session_countersign
 from webhooks import tasks
 from webhooks.events import sessions_verified_emit
 from webhooks.models import WebhookDelivery

@@ -1,7 +1,8 @@
-"""Countersigning in bulk, and reopening a verified session.
+"""Countersigning and rejecting submitted sessions, and reopening a verified one.
 
-A supervisor clears a queue: one session, a chosen few, or a whole week. The batch is all or
-nothing, so a page that says "12 verified" never means "9 verified and 3 silently skipped".
+One path for every door (the queue, the API, a single session or a whole week): a single
+session is a batch of one. A supervisor clears a queue: one session, a chosen few, or a whole
+week. The batch is all or nothing, so a page that says "12 verified" never means "9 verified and 3 silently skipped".
 Sessions are grouped by trainee and each trainee row is locked once, in id order, so two
 supervisors verifying overlapping batches cannot deadlock; snapshots are marked for refresh once
 per trainee rather than once per session.
@@ -11,21 +12,20 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
 from core.history import save_with_reason
 from trainees import events
-from trainees.models import Session, SessionStatus
+from trainees.models import Session, SessionStatus, SupervisorAssignment
 from trainees.services.compliance import trainee_snapshots_mark_stale
 from trainees.services.locks import trainees_lock
-from trainees.services.sessions import (
-    NOT_AWAITING,
-    NOT_THEIR_SUPERVISOR,
-    REJECTION_REASON_REQUIRED,
-    supervisor_may_countersign,
-)
+from trainees.services.sessions import RELATED_FIELDS, WITHDRAWN_SESSION
 
+NOT_AWAITING = "Only submitted sessions can be countersigned or rejected."
+REJECTION_REASON_REQUIRED = "A reason is required to reject a session."
+NOT_THEIR_SUPERVISOR = "You do not supervise this session."
 NOTHING_CHOSEN = "Choose at least one session."
 NOT_VERIFIED = "Only a verified session can be reopened."
 REOPEN_REASON_REQUIRED = "A reason is required to reopen a verified session."
@@ -35,6 +35,23 @@ REOPEN_REASON_REQUIRED = "A reason is required to reopen a verified session."
 class BatchOutcome:
     sessions: int
     trainees: int
+
+
+def supervisor_may_countersign(*, supervisor: User, session: Session) -> bool:
+    """The provider of the session, or a supervisor assigned to the trainee on that date for it."""
+    # Never the trainee: naming oneself as provider must not let anyone verify their own hours.
+    if supervisor.pk == session.trainee.user_id:
+        return False
+    if session.provider_id == supervisor.pk:
+        return True
+    assignments = SupervisorAssignment.objects.filter(
+        supervisor=supervisor,
+        enrollment__trainee_id=session.trainee_id,
+        starts_on__lte=session.date,
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=session.date))
+    return assignments.filter(
+        Q(categories__isnull=True) | Q(categories=session.category_id)
+    ).exists()
 
 
 def _locked_batch(session_ids: list[int], supervisor: User) -> list[Session]:
@@ -58,7 +75,9 @@ def _locked_batch(session_ids: list[int], supervisor: User) -> list[Session]:
     for session in sessions:
         if not supervisor_may_countersign(supervisor=supervisor, session=session):
             raise PermissionDenied(NOT_THEIR_SUPERVISOR)
-        if session.status != SessionStatus.SUBMITTED or session.is_withdrawn:
+        if session.is_withdrawn:
+            raise ValidationError(WITHDRAWN_SESSION)
+        if session.status != SessionStatus.SUBMITTED:
             raise ValidationError(NOT_AWAITING)
     return sessions
 
@@ -99,6 +118,18 @@ def sessions_reject(*, session_ids: list[int], supervisor: User, reason: str) ->
             save_with_reason(session, f"rejected: {reason}")
         trainees = _refresh(sessions)
     return BatchOutcome(sessions=len(sessions), trainees=trainees)
+
+
+def session_countersign(*, session: Session, supervisor: User) -> Session:
+    """Verify one submitted session: a batch of one (`sessions_countersign`)."""
+    sessions_countersign(session_ids=[session.pk], supervisor=supervisor)
+    return Session.objects.select_related(*RELATED_FIELDS).get(pk=session.pk)
+
+
+def session_reject(*, session: Session, supervisor: User, reason: str) -> Session:
+    """Send one submitted session back with a reason: a batch of one (`sessions_reject`)."""
+    sessions_reject(session_ids=[session.pk], supervisor=supervisor, reason=reason)
+    return Session.objects.select_related(*RELATED_FIELDS).get(pk=session.pk)
 
 
 def session_reopen(*, session: Session, supervisor: User, reason: str) -> Session:

@@ -10,19 +10,16 @@ from typing import Any, Required, TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
 from core.history import save_with_reason
 from core.timezones import today_in
 from programs.models import ActivityCategory
-from trainees import events
 from trainees.models import (
     Session,
     SessionFormat,
     SessionStatus,
-    SupervisorAssignment,
     Trainee,
 )
 from trainees.models.session import MAX_SESSION_MINUTES
@@ -39,10 +36,7 @@ NO_ENROLLMENT_ON_DATE = "You have no enrollment that covers this date."
 CATEGORY_NOT_IN_PROGRAM = "None of your programs uses this category."
 NOT_EDITABLE = "Only draft or rejected sessions can be edited; ask for a correction instead."
 NOT_SUBMITTABLE = "Only draft or rejected sessions can be submitted."
-NOT_AWAITING = "Only submitted sessions can be countersigned or rejected."
-REJECTION_REASON_REQUIRED = "A reason is required to reject a session."
 NOT_YOUR_SESSION = "This session is not yours."
-NOT_THEIR_SUPERVISOR = "You do not supervise this session."
 ALREADY_WITHDRAWN = "This session is already withdrawn."
 NOT_WITHDRAWN = "This session is not withdrawn."
 WITHDRAWN_SESSION = "This session is withdrawn; restore it first."
@@ -214,57 +208,6 @@ def session_submit(*, session: Session, actor: User) -> Session:
         current.submitted_at = timezone.now()
         current.rejection_reason = ""
         _save(current, "submitted")
-    return current
-
-
-def supervisor_may_countersign(*, supervisor: User, session: Session) -> bool:
-    """The provider of the session, or a supervisor assigned to the trainee on that date for it."""
-    # Never the trainee: naming oneself as provider must not let anyone verify their own hours.
-    if supervisor.pk == session.trainee.user_id:
-        return False
-    if session.provider_id == supervisor.pk:
-        return True
-    assignments = SupervisorAssignment.objects.filter(
-        supervisor=supervisor,
-        enrollment__trainee_id=session.trainee_id,
-        starts_on__lte=session.date,
-    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=session.date))
-    return assignments.filter(
-        Q(categories__isnull=True) | Q(categories=session.category_id)
-    ).exists()
-
-
-def session_countersign(*, session: Session, supervisor: User) -> Session:
-    """Verify a submitted session. Raises PermissionDenied for someone who did not supervise it."""
-    with transaction.atomic():
-        current = _locked(session)
-        if not supervisor_may_countersign(supervisor=supervisor, session=current):
-            raise PermissionDenied(NOT_THEIR_SUPERVISOR)
-        if current.is_withdrawn:
-            raise ValidationError(WITHDRAWN_SESSION)
-        if current.status != SessionStatus.SUBMITTED:
-            raise ValidationError(NOT_AWAITING)
-        current.status = SessionStatus.VERIFIED
-        current.verified_by = supervisor
-        current.verified_at = timezone.now()
-        _save(current, "countersigned")
-        events.sessions_verified(sessions=[current])
-    return current
-
-
-def session_reject(*, session: Session, supervisor: User, reason: str) -> Session:
-    """Send a submitted session back to the trainee with a reason (required)."""
-    if not reason.strip():
-        raise ValidationError({"rejection_reason": [REJECTION_REASON_REQUIRED]})
-    with transaction.atomic():
-        current = _locked(session)
-        if not supervisor_may_countersign(supervisor=supervisor, session=current):
-            raise PermissionDenied(NOT_THEIR_SUPERVISOR)
-        if current.status != SessionStatus.SUBMITTED or current.is_withdrawn:
-            raise ValidationError(NOT_AWAITING)
-        current.status = SessionStatus.REJECTED
-        current.rejection_reason = reason.strip()
-        _save(current, f"rejected: {reason.strip()}")
     return current
 
 
