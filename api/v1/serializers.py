@@ -5,7 +5,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import User
+from accounts.models import ApiKey, User
 from programs.models import ActivityCategory, Institution, Program, RequirementSet
 from programs.selectors import category_for_key
 from trainees.models import (
@@ -20,6 +20,7 @@ from trainees.models import (
     Trainee,
 )
 from trainees.models.session import MAX_SESSION_MINUTES
+from trainees.selectors.privacy import may_see_private_details
 
 PRIVATE_FIELDS = ("provider_name", "notes")
 
@@ -301,7 +302,7 @@ class SessionOut(serializers.ModelSerializer[Session]):
 
     def _hide_private(self, session: Session, data: dict[str, Any]) -> dict[str, Any]:
         viewer = self.context.get("viewer")
-        if not (isinstance(viewer, User) and session.trainee.user_id == viewer.pk):
+        if not (isinstance(viewer, User | ApiKey) and may_see_private_details(viewer, session)):
             for field in PRIVATE_FIELDS:
                 data[field] = None
         return data

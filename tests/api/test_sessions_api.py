@@ -19,16 +19,14 @@ from programs.models import ActivityCategory, ProgramRole
 from tests.api.errors import PEOPLE_ONLY, error, invalid, not_found
 from tests.factories import ProgramRoleFactory, SessionFactory, UserFactory
 from trainees.models import Session, SessionStatus
-from trainees.services.sessions import (
-    ALREADY_WITHDRAWN,
+from trainees.services.session_rules import (
     CATEGORY_NOT_IN_PROGRAM,
     FUTURE_DATE,
     GROUP_SIZE_ONLY_FOR_GROUPS,
     GROUP_SIZE_REQUIRED,
     NO_ENROLLMENT_ON_DATE,
-    NOT_EDITABLE,
-    NOT_WITHDRAWN,
 )
+from trainees.services.sessions import ALREADY_WITHDRAWN, NOT_EDITABLE, NOT_WITHDRAWN
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
 

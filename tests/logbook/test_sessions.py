@@ -8,13 +8,13 @@ from django.urls import reverse
 from tests.conftest import PRIVATE_NOTES, PRIVATE_PROVIDER
 from tests.factories import SessionFactory
 from trainees.models import Session
-from trainees.services.sessions import (
+from trainees.services.session_rules import (
     DURATION_RANGE,
     FUTURE_DATE,
     GROUP_SIZE_REQUIRED,
     NO_ENROLLMENT_ON_DATE,
-    NOT_EDITABLE,
 )
+from trainees.services.sessions import NOT_EDITABLE
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.factories import SessionFactory
 from trainees.models import Session
-from trainees.services.sessions import FUTURE_DATE
+from trainees.services.session_rules import FUTURE_DATE
 
 pytestmark = pytest.mark.django_db
 

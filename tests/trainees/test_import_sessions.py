@@ -7,6 +7,14 @@ from django.core.management import CommandError, call_command
 from core.problems import InputFileError
 from trainees.models import ComplianceSnapshot, Session
 from trainees.services.imports import sessions_import_csv
+from trainees.services.session_rules import (
+    CATEGORY_NOT_IN_PROGRAM,
+    DURATION_RANGE,
+    FUTURE_DATE,
+    GROUP_SIZE_ONLY_FOR_GROUPS,
+    GROUP_SIZE_REQUIRED,
+    NO_ENROLLMENT_ON_DATE,
+)
 
 TODAY = date(2026, 6, 15)
 HEADER = "trainee,date,start_time,duration_minutes,category,format,group_size,status,verified_by,verified_on,notes\n"
@@ -71,11 +79,11 @@ def test_trainees_are_found_by_external_id(trainee, enrollment):
         ),
         (
             "trainee@example.org,2026-06-16,,60,client_individual,,,,,,",
-            "history.csv:2: date: is in the future",
+            f"history.csv:2: date: {FUTURE_DATE}",
         ),
         (
             "trainee@example.org,2025-12-31,,60,client_individual,,,,,,",
-            "history.csv:2: date: the trainee has no enrollment covering this date",
+            f"history.csv:2: date: {NO_ENROLLMENT_ON_DATE}",
         ),
         (
             "trainee@example.org,2026-02-02,9am,60,client_individual,,,,,,",
@@ -83,11 +91,11 @@ def test_trainees_are_found_by_external_id(trainee, enrollment):
         ),
         (
             "trainee@example.org,2026-02-02,,0,client_individual,,,,,,",
-            "history.csv:2: duration_minutes: must be between 1 and 720",
+            f"history.csv:2: duration_minutes: {DURATION_RANGE}",
         ),
         (
             "trainee@example.org,2026-02-02,,721,client_individual,,,,,,",
-            "history.csv:2: duration_minutes: must be between 1 and 720",
+            f"history.csv:2: duration_minutes: {DURATION_RANGE}",
         ),
         (
             "trainee@example.org,2026-02-02,,1.5,client_individual,,,,,,",
@@ -99,15 +107,15 @@ def test_trainees_are_found_by_external_id(trainee, enrollment):
         ),
         (
             "trainee@example.org,2026-02-02,,60,assessment,,,,,,",
-            "history.csv:2: category: none of the trainee's programs uses 'assessment'",
+            f"history.csv:2: category: {CATEGORY_NOT_IN_PROGRAM}",
         ),
         (
             "trainee@example.org,2026-02-02,,60,client_individual,group,,,,,",
-            "history.csv:2: group_size: group sessions need a group size of at least 2",
+            f"history.csv:2: group_size: {GROUP_SIZE_REQUIRED}",
         ),
         (
             "trainee@example.org,2026-02-02,,60,client_individual,,4,,,,",
-            "history.csv:2: group_size: only group sessions have a group size",
+            f"history.csv:2: group_size: {GROUP_SIZE_ONLY_FOR_GROUPS}",
         ),
         (
             "trainee@example.org,2026-02-02,,60,client_individual,pairs,,,,,",
@@ -150,7 +158,7 @@ def test_one_bad_row_imports_nothing_and_every_problem_is_listed(trainee, enroll
         _import(text)
 
     assert [str(p) for p in error.value.problems] == [
-        "history.csv:6: duration_minutes: must be between 1 and 720",
+        f"history.csv:6: duration_minutes: {DURATION_RANGE}",
         "history.csv:7: category: unknown category 'nothing'",
     ]
     assert Session.objects.count() == 0
@@ -186,7 +194,7 @@ def test_the_command_reports_problems_and_imports_nothing(
 
     assert (
         str(error.value)
-        == f"Nothing was imported; 1 problem(s):\n{path}:2: duration_minutes: must be between 1 and 720"
+        == f"Nothing was imported; 1 problem(s):\n{path}:2: duration_minutes: {DURATION_RANGE}"
     )
     assert Session.objects.count() == 0
 

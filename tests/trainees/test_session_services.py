@@ -21,19 +21,21 @@ from trainees.services.countersign import (
     session_countersign,
     session_reject,
 )
-from trainees.services.sessions import (
-    ALREADY_WITHDRAWN,
+from trainees.services.session_rules import (
     CATEGORY_NOT_IN_PROGRAM,
     DURATION_RANGE,
     FUTURE_DATE,
     GROUP_SIZE_ONLY_FOR_GROUPS,
     GROUP_SIZE_REQUIRED,
     NO_ENROLLMENT_ON_DATE,
+    ONE_PROVIDER,
+)
+from trainees.services.sessions import (
+    ALREADY_WITHDRAWN,
     NOT_EDITABLE,
     NOT_SUBMITTABLE,
     NOT_WITHDRAWN,
     NOT_YOUR_SESSION,
-    ONE_PROVIDER,
     WITHDRAWN_SESSION,
     session_log,
     session_log_own,

@@ -51,8 +51,8 @@ from trainees.services.enrollments import (
     enrollment_move_requirement_set,
     enrollment_withdraw,
 )
+from trainees.services.session_rules import NO_ENROLLMENT_ON_DATE
 from trainees.services.sessions import (
-    NO_ENROLLMENT_ON_DATE,
     session_log,
     session_restore,
     session_submit,

@@ -164,15 +164,6 @@ def sessions_visible_to(principal: Principal) -> QuerySet[Session]:
     return sessions.filter(own | staff_view)
 
 
-def may_see_private_details(principal: Principal, session: Session) -> bool:
-    """Private details belong to the trainee alone: not staff, not the program, not a key."""
-    return (
-        isinstance(principal, User)
-        and principal.is_authenticated
-        and session.trainee.user_id == principal.pk
-    )
-
-
 def private_category_ids(*, trainee_ids: list[int]) -> dict[int, set[int]]:
     """For each trainee, the categories private in any of their programs (one query)."""
     result: dict[int, set[int]] = {t: set() for t in trainee_ids}

@@ -1,4 +1,11 @@
-"""What staff may see of a compliance result: private categories only as totals.
+"""What others may see of a trainee's sessions: the one privacy rule (docs/adr/0005).
+
+A session's details (its notes and a provider named in free text) belong to the trainee alone;
+`may_see_private_details` says so, and the API, the pages and the exports ask it rather than
+deciding for themselves. Sessions in categories a program marks private are not even listed to
+anyone else (trainees.selectors.access); their figures reach staff only as totals.
+
+What staff may see of a compliance result: private categories only as totals.
 
 The engine's explanation ties every credited minute to a session, with its id and date. For a
 private category (personal therapy, training analysis) even the dates reveal more than a program
@@ -9,8 +16,18 @@ sessions, how many minutes, how much was credited. Figures stay exact; only the 
 from collections import defaultdict
 from typing import Any
 
+from accounts.models import ApiKey, User
 from programs.models import ProgramCategory
-from trainees.models import Enrollment
+from trainees.models import Enrollment, Session
+
+
+def may_see_private_details(principal: User | ApiKey, session: Session) -> bool:
+    """Private details belong to the trainee alone: not staff, not the program, not a key."""
+    return (
+        isinstance(principal, User)
+        and principal.is_authenticated
+        and session.trainee.user_id == principal.pk
+    )
 
 
 def private_category_keys(*, enrollment: Enrollment) -> set[str]:

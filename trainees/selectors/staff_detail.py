@@ -198,7 +198,7 @@ def staff_enrollment_detail(
             SupervisorAssignment.objects.filter(enrollment=enrollment)
             .select_related("supervisor")
             .prefetch_related("categories")
-            .order_by("starts_on")
+            .order_by("starts_on", "pk")
         ),
         sessions=tuple(sessions),
         private_totals=tuple(

@@ -21,7 +21,8 @@ from trainees import events
 from trainees.models import Session, SessionStatus, SupervisorAssignment
 from trainees.services.compliance import trainee_snapshots_mark_stale
 from trainees.services.locks import trainees_lock
-from trainees.services.sessions import RELATED_FIELDS, WITHDRAWN_SESSION
+from trainees.services.session_rules import RELATED_FIELDS
+from trainees.services.sessions import WITHDRAWN_SESSION
 
 NOT_AWAITING = "Only submitted sessions can be countersigned or rejected."
 REJECTION_REASON_REQUIRED = "A reason is required to reject a session."

@@ -32,8 +32,8 @@ from accounts.models import User
 from core.problems import InputFileError, Problem
 from programs.models import ActivityCategory, ProgramCategory
 from trainees.models import Enrollment, Session, SessionFormat, SessionModality, Trainee
-from trainees.models.session import MAX_SESSION_MINUTES
 from trainees.services.compliance import snapshots_refresh
+from trainees.services.session_rules import Coverage, session_problems
 
 REQUIRED_COLUMNS = ("trainee", "date", "duration_minutes", "category")
 OPTIONAL_COLUMNS = (
@@ -49,9 +49,6 @@ OPTIONAL_COLUMNS = (
     "verified_on",
 )
 IMPORT_STATUSES = ("draft", "submitted", "verified")
-PROVIDER_NAME_LENGTH = Session._meta.get_field("provider_name").max_length or 0
-# The column's range (a small integer); larger sizes would fail at insert.
-MAX_GROUP_SIZE = 32767
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +83,18 @@ class _Lookups:
             ProgramCategory.objects.values_list("program_id", "category_id")
         )
 
+    def coverage(self, trainee: Trainee) -> Coverage:
+        """The trainee's enrollment coverage from the loaded rows (session_rules.Coverage)."""
+
+        def answer(on: date, category_id: int | None) -> list[bool]:
+            return [
+                (e.program_id, category_id) in self.program_categories
+                for e in self.enrollments.get(trainee.pk, [])
+                if e.start_date <= on <= (e.ended_on or e.expected_end_date)
+            ]
+
+        return answer
+
 
 def _parse_row(
     row: dict[str, str], lookups: _Lookups, today: date
@@ -108,8 +117,6 @@ def _parse_row(
     for field in sorted(unreadable):
         errors.append((field, "contains a NUL character"))
         value[field] = ""
-    if len(value.get("provider_name", "")) > PROVIDER_NAME_LENGTH:
-        errors.append(("provider_name", f"is longer than {PROVIDER_NAME_LENGTH} characters"))
     for field in REQUIRED_COLUMNS:
         if not value.get(field) and field not in unreadable:
             errors.append((field, "is required"))
@@ -123,22 +130,12 @@ def _parse_row(
     minutes = parsed("duration_minutes", int, "{!r} is not a whole number of minutes")
     group_size = parsed("group_size", int, "{!r} is not a whole number")
     verified_on = parsed("verified_on", date.fromisoformat, "{!r} is not a date (YYYY-MM-DD)")
-    if minutes is not None and not 1 <= minutes <= MAX_SESSION_MINUTES:
-        errors.append(("duration_minutes", f"must be between 1 and {MAX_SESSION_MINUTES}"))
-    if day is not None and day > today:
-        errors.append(("date", "is in the future"))
     category = lookups.categories.get(value.get("category", ""))
     if value.get("category") and category is None:
         errors.append(("category", f"unknown category {value['category']!r}"))
     session_format = value.get("format") or SessionFormat.INDIVIDUAL
     if session_format not in SessionFormat.values:
         errors.append(("format", f"must be one of {', '.join(SessionFormat.values)}"))
-    if session_format == SessionFormat.GROUP and (group_size is None or group_size < 2):
-        errors.append(("group_size", "group sessions need a group size of at least 2"))
-    if group_size is not None and group_size > MAX_GROUP_SIZE:
-        errors.append(("group_size", f"must be at most {MAX_GROUP_SIZE}"))
-    if session_format != SessionFormat.GROUP and group_size is not None:
-        errors.append(("group_size", "only group sessions have a group size"))
     modality = value.get("modality") or SessionModality.IN_PERSON
     if modality not in SessionModality.values:
         errors.append(("modality", f"must be one of {', '.join(SessionModality.values)}"))
@@ -150,8 +147,6 @@ def _parse_row(
         provider = lookups.users.get(value["provider"].lower())
         if provider is None:
             errors.append(("provider", f"no user with email {value['provider']!r}"))
-        if value.get("provider_name"):
-            errors.append(("provider_name", "give provider or provider_name, not both"))
     verifier = None
     if status == "verified":
         verifier = lookups.users.get(value.get("verified_by", "").lower())
@@ -161,18 +156,6 @@ def _parse_row(
             )
         if verified_on is None:
             errors.append(("verified_on", "a verified session needs the date it was countersigned"))
-    if trainee is not None and day is not None:
-        covering = [
-            e
-            for e in lookups.enrollments.get(trainee.pk, [])
-            if e.start_date <= day <= (e.ended_on or e.expected_end_date)
-        ]
-        if not covering:
-            errors.append(("date", "the trainee has no enrollment covering this date"))
-        elif category is not None and not any(
-            (e.program_id, category.pk) in lookups.program_categories for e in covering
-        ):
-            errors.append(("category", f"none of the trainee's programs uses {category.key!r}"))
     if errors:
         return None, errors
     assert trainee is not None and category is not None and minutes is not None and day is not None
@@ -194,6 +177,12 @@ def _parse_row(
         verified_by=verifier,
         verified_at=stamp if status == "verified" else None,
     )
+    # The rules every session obeys, with the messages the log form and the API give.
+    problems = session_problems(session, today=today, coverage=lookups.coverage(trainee))
+    if problems:
+        return None, [
+            (field, message) for field, messages in problems.items() for message in messages
+        ]
     return session, []
 
 

@@ -16,7 +16,8 @@ from django.utils import timezone
 from accounts.models import User
 from programs.models import ActivityCategory
 from trainees.models import RecurringOccurrence, RecurringSession, Session, SessionFormat, Trainee
-from trainees.services.sessions import DURATION_RANGE, NOT_YOUR_SESSION, session_log
+from trainees.services.session_rules import DURATION_RANGE
+from trainees.services.sessions import NOT_YOUR_SESSION, session_log
 
 WEEKDAY_RANGE = "Choose a weekday."
 NOT_A_PROPOSAL = "This date is not one of the pattern's proposals."

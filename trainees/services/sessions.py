@@ -18,30 +18,20 @@ from core.timezones import today_in
 from programs.models import ActivityCategory
 from trainees.models import (
     Session,
-    SessionFormat,
     SessionStatus,
     Trainee,
 )
-from trainees.models.session import MAX_SESSION_MINUTES
 from trainees.services.compliance import trainee_snapshots_mark_stale
 from trainees.services.locks import trainees_lock
+from trainees.services.session_rules import session_problems
 from trainees.sql import covering_enrollments_use, trainee_of_user_locked
 
-FUTURE_DATE = "A session cannot be dated after today."
-DURATION_RANGE = f"Duration must be between 1 and {MAX_SESSION_MINUTES} minutes (12 hours)."
-GROUP_SIZE_REQUIRED = "Group sessions need the number of participants (at least 2)."
-GROUP_SIZE_ONLY_FOR_GROUPS = "Only group sessions have a group size."
-ONE_PROVIDER = "Give either a provider with an account or a provider name, not both."
-NO_ENROLLMENT_ON_DATE = "You have no enrollment that covers this date."
-CATEGORY_NOT_IN_PROGRAM = "None of your programs uses this category."
 NOT_EDITABLE = "Only draft or rejected sessions can be edited; ask for a correction instead."
 NOT_SUBMITTABLE = "Only draft or rejected sessions can be submitted."
 NOT_YOUR_SESSION = "This session is not yours."
 ALREADY_WITHDRAWN = "This session is already withdrawn."
 NOT_WITHDRAWN = "This session is not withdrawn."
 WITHDRAWN_SESSION = "This session is withdrawn; restore it first."
-
-RELATED_FIELDS = ["trainee", "category", "provider", "verified_by", "external_confirmation"]
 
 EDITABLE_FIELDS = frozenset(
     {
@@ -64,37 +54,12 @@ def _trainee_today(trainee: Trainee) -> date:
 
 
 def _validate(session: Session, trainee: Trainee) -> None:
-    errors: dict[str, list[str]] = {}
+    def coverage(on: date, category_id: int | None) -> list[bool]:
+        return covering_enrollments_use(trainee_id=trainee.pk, on=on, category_id=category_id)
 
-    def add(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
-
-    if session.date and session.date > _trainee_today(trainee):
-        add("date", FUTURE_DATE)
-    if session.duration_minutes is None or not 1 <= session.duration_minutes <= MAX_SESSION_MINUTES:
-        add("duration_minutes", DURATION_RANGE)
-    if session.format == SessionFormat.GROUP and (
-        session.group_size is None or session.group_size < 2
-    ):
-        add("group_size", GROUP_SIZE_REQUIRED)
-    if session.format != SessionFormat.GROUP and session.group_size is not None:
-        add("group_size", GROUP_SIZE_ONLY_FOR_GROUPS)
-    if session.provider_id is not None and session.provider_name:
-        add("provider_name", ONE_PROVIDER)
-    if session.date and "date" not in errors:
-        covering = covering_enrollments_use(
-            trainee_id=trainee.pk, on=session.date, category_id=session.category_id
-        )
-        if not covering:
-            add("date", NO_ENROLLMENT_ON_DATE)
-        elif session.category_id is not None and not any(covering):
-            add("category", CATEGORY_NOT_IN_PROGRAM)
+    errors = session_problems(session, today=_trainee_today(trainee), coverage=coverage)
     if errors:
         raise ValidationError(errors)
-    # The table's check constraints are the rules tested above (and the database enforces them
-    # on write); validating them again here would cost a savepoint and a query each. Related
-    # objects were loaded by the caller, so their existence needs no query either.
-    session.full_clean(exclude=RELATED_FIELDS, validate_constraints=False)
 
 
 class LoggedSession(TypedDict, total=False):
