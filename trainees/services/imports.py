@@ -96,68 +96,84 @@ class _Lookups:
         return answer
 
 
+class _Row:
+    """One row's cells, read with every problem recorded by column (never raised one by one)."""
+
+    def __init__(self, row: dict[str, str]) -> None:
+        self.value = {k: (v or "").strip() for k, v in row.items() if k is not None}
+        self.errors: list[tuple[str, str]] = []
+        # PostgreSQL refuses NUL in text with a database error at insert; caught here, it is
+        # reported by line and column like any other bad cell.
+        unreadable = {field for field in self.value if "\x00" in self.value[field]}
+        for field in sorted(unreadable):
+            self.errors.append((field, "contains a NUL character"))
+            self.value[field] = ""
+        for field in REQUIRED_COLUMNS:
+            if not self.value.get(field) and field not in unreadable:
+                self.errors.append((field, "is required"))
+
+    def get(self, field: str) -> str:
+        return self.value.get(field, "")
+
+    def parsed(self, field: str, parse: Any, message: str) -> Any:
+        if not self.value.get(field):
+            return None
+        try:
+            return parse(self.value[field])
+        except ValueError:
+            self.errors.append((field, message.format(self.value[field])))
+            return None
+
+    def choice(self, field: str, default: str, allowed: list[str] | tuple[str, ...]) -> str:
+        chosen = self.value.get(field) or default
+        if chosen not in allowed:
+            self.errors.append((field, f"must be one of {', '.join(allowed)}"))
+        return chosen
+
+    def found(self, field: str, found: Any, message: str) -> Any:
+        """`found` looked up from the cell; a named but unknown one is a problem."""
+        if self.value.get(field) and found is None:
+            self.errors.append((field, message.format(self.value[field])))
+        return found
+
+
 def _parse_row(
     row: dict[str, str], lookups: _Lookups, today: date
 ) -> tuple[Session | None, list[tuple[str, str]]]:
-    errors: list[tuple[str, str]] = []
-    value = {k: (v or "").strip() for k, v in row.items() if k is not None}
-
-    def parsed(field: str, parse: Any, message: str) -> Any:
-        if not value.get(field):
-            return None
-        try:
-            return parse(value[field])
-        except ValueError:
-            errors.append((field, message.format(value[field])))
-            return None
-
-    # PostgreSQL refuses NUL in text and over-long values with a database error at insert;
-    # caught here, each is reported by line and column like any other bad cell.
-    unreadable = {field for field in value if "\x00" in value[field]}
-    for field in sorted(unreadable):
-        errors.append((field, "contains a NUL character"))
-        value[field] = ""
-    for field in REQUIRED_COLUMNS:
-        if not value.get(field) and field not in unreadable:
-            errors.append((field, "is required"))
-    trainee = lookups.trainees.get(value.get("trainee", "").lower()) or lookups.trainees.get(
-        value.get("trainee", "")
+    cells = _Row(row)
+    named = cells.get("trainee")
+    trainee = cells.found(
+        "trainee",
+        lookups.trainees.get(named.lower()) or lookups.trainees.get(named),
+        "no trainee with email or external id {!r}",
     )
-    if value.get("trainee") and trainee is None:
-        errors.append(("trainee", f"no trainee with email or external id {value['trainee']!r}"))
-    day = parsed("date", date.fromisoformat, "{!r} is not a date (YYYY-MM-DD)")
-    start = parsed("start_time", time.fromisoformat, "{!r} is not a time (HH:MM)")
-    minutes = parsed("duration_minutes", int, "{!r} is not a whole number of minutes")
-    group_size = parsed("group_size", int, "{!r} is not a whole number")
-    verified_on = parsed("verified_on", date.fromisoformat, "{!r} is not a date (YYYY-MM-DD)")
-    category = lookups.categories.get(value.get("category", ""))
-    if value.get("category") and category is None:
-        errors.append(("category", f"unknown category {value['category']!r}"))
-    session_format = value.get("format") or SessionFormat.INDIVIDUAL
-    if session_format not in SessionFormat.values:
-        errors.append(("format", f"must be one of {', '.join(SessionFormat.values)}"))
-    modality = value.get("modality") or SessionModality.IN_PERSON
-    if modality not in SessionModality.values:
-        errors.append(("modality", f"must be one of {', '.join(SessionModality.values)}"))
-    status = value.get("status") or "submitted"
-    if status not in IMPORT_STATUSES:
-        errors.append(("status", f"must be one of {', '.join(IMPORT_STATUSES)}"))
-    provider = None
-    if value.get("provider"):
-        provider = lookups.users.get(value["provider"].lower())
-        if provider is None:
-            errors.append(("provider", f"no user with email {value['provider']!r}"))
+    day = cells.parsed("date", date.fromisoformat, "{!r} is not a date (YYYY-MM-DD)")
+    start = cells.parsed("start_time", time.fromisoformat, "{!r} is not a time (HH:MM)")
+    minutes = cells.parsed("duration_minutes", int, "{!r} is not a whole number of minutes")
+    group_size = cells.parsed("group_size", int, "{!r} is not a whole number")
+    verified_on = cells.parsed("verified_on", date.fromisoformat, "{!r} is not a date (YYYY-MM-DD)")
+    category = cells.found(
+        "category", lookups.categories.get(cells.get("category")), "unknown category {!r}"
+    )
+    session_format = cells.choice("format", SessionFormat.INDIVIDUAL, SessionFormat.values)
+    modality = cells.choice("modality", SessionModality.IN_PERSON, SessionModality.values)
+    status = cells.choice("status", "submitted", IMPORT_STATUSES)
+    provider = cells.found(
+        "provider", lookups.users.get(cells.get("provider").lower()), "no user with email {!r}"
+    )
     verifier = None
     if status == "verified":
-        verifier = lookups.users.get(value.get("verified_by", "").lower())
+        verifier = lookups.users.get(cells.get("verified_by").lower())
         if verifier is None:
-            errors.append(
+            cells.errors.append(
                 ("verified_by", "a verified session needs the email of a user who countersigned it")
             )
         if verified_on is None:
-            errors.append(("verified_on", "a verified session needs the date it was countersigned"))
-    if errors:
-        return None, errors
+            cells.errors.append(
+                ("verified_on", "a verified session needs the date it was countersigned")
+            )
+    if cells.errors:
+        return None, cells.errors
     assert trainee is not None and category is not None and minutes is not None and day is not None
     stamp = datetime.combine(verified_on, time(12), tzinfo=UTC) if verified_on else None
     session = Session(
@@ -170,8 +186,8 @@ def _parse_row(
         group_size=group_size,
         modality=modality,
         provider=provider,
-        provider_name=value.get("provider_name", ""),
-        notes=value.get("notes", ""),
+        provider_name=cells.get("provider_name"),
+        notes=cells.get("notes"),
         status=status,
         submitted_at=stamp or (datetime.now(UTC) if status != "draft" else None),
         verified_by=verifier,
