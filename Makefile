@@ -47,7 +47,7 @@ format: install
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-# Needs PostgreSQL on 127.0.0.1:5432 (see README, Performance). The dataset is built once and reused.
+# Needs PostgreSQL on 127.0.0.1:5432 (see docs/performance.md). The dataset is built once and reused.
 bench: install
 	$(PY) -m bench.run $(BENCH_ARGS)
 

@@ -71,6 +71,7 @@ class ExternalConfirmationRequest(models.Model):
     )
 
     class Meta:
+        # Tables keep the names they had in the trainees app (moved without touching rows).
         db_table = "trainees_externalconfirmationrequest"
         ordering = ["-created_at", "-id"]
         constraints = [

@@ -45,7 +45,7 @@ class ProgramTwoFactorPolicy:
     def may_use(self, user: User) -> bool:
         if user.is_staff or user.is_superuser:
             return True
-        # The same people the navigation treats as managing or supervising (staff/nav.py).
+        # The same people the navigation treats as managing or supervising (trainees/selectors/navigation.py).
         return (
             ProgramRole.objects.filter(user=user, role__in=STAFF_ROLES).exists()
             or SupervisorAssignment.objects.filter(supervisor=user).exists()

@@ -226,7 +226,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Reminders (see reminders/README.md). Absolute links in e-mails start with REMINDERS_BASE_URL.
+# Reminders (see docs/reminders.md). Absolute links in e-mails start with REMINDERS_BASE_URL.
 REMINDERS_BASE_URL = env_str("REMINDERS_BASE_URL", "http://127.0.0.1:8000")
 REMINDERS_BATCH_SIZE = env_int("REMINDERS_BATCH_SIZE", 50)
 REMINDERS_MAX_ATTEMPTS = env_int("REMINDERS_MAX_ATTEMPTS", 5)

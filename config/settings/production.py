@@ -1,5 +1,7 @@
 """Production. Secrets have no default: a missing one stops start-up with a clear message."""
 
+import os
+
 from config.settings.base import *  # noqa: F403
 from config.settings.env import env_bool, env_int, env_list, env_str
 
@@ -12,7 +14,8 @@ DATABASES = {
         conn_health_checks=True,  # see base.py
     )
 }
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", env_str("REDIS_URL"))
+# The broker: CELERY_BROKER_URL if set, else REDIS_URL (one of them is required).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or env_str("REDIS_URL")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

@@ -1,6 +1,6 @@
 """Erasing a trainee: private details and personal data go; the program's figures stay.
 
-The rule (README, "Data rights"): sessions are never deleted. What a program must retain is
+The rule (docs/data-rights.md, docs/adr/0007): sessions are never deleted. What a program must retain is
 de-identified: dates, minutes, categories, formats, statuses, verifier and provider accounts
 (staff, and rules such as "approved providers" or "distinct providers" count them), and every
 compliance figure. Removed: notes, free-text provider names, attestation files and their

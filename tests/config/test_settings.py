@@ -41,6 +41,33 @@ def test_production_starts_with_its_required_settings():
     assert (result.returncode, result.stderr) == (0, "")
 
 
+def test_production_takes_the_broker_from_celery_broker_url_without_redis_url():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import config.settings.production as s; print(s.CELERY_BROKER_URL)",
+        ],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SECRET_KEY": "k" * 50,
+            "DATABASE_URL": "postgres://x@db/c",
+            "CELERY_BROKER_URL": "redis://broker:6379/3",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, "redis://broker:6379/3\n", "")
+
+
+def test_production_needs_a_broker():
+    result = _import_production(
+        {"DJANGO_SECRET_KEY": "k" * 50, "DATABASE_URL": "postgres://x@db/c"}
+    )
+    assert "The environment variable REDIS_URL is required." in result.stderr
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [

@@ -1,4 +1,4 @@
-"""Backup and restore (README, "Backup and restore"): dumpdata of a seeded database, loaded into
+"""Backup and restore (docs/operations.md, "Backup and restore"): dumpdata of a seeded database, loaded into
 an emptied one, gives back every record and the same compliance figures."""
 
 import io

@@ -1,4 +1,4 @@
-"""Staff-run erasure of one trainee's private details and personal data (README, Data rights)."""
+"""Staff-run erasure of one trainee's private details and personal data (docs/data-rights.md)."""
 
 from typing import Any
 

@@ -1,8 +1,8 @@
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from core.problems import InputFileError
 from trainees.services.imports import sessions_import_csv
@@ -10,8 +10,8 @@ from trainees.services.imports import sessions_import_csv
 
 class Command(BaseCommand):
     help = (
-        "Import historical sessions from a CSV file (columns: see trainees/services/imports.py or the "
-        "README). All or nothing: any bad row aborts the import and lists every problem by line."
+        "Import historical sessions from a CSV file (columns: see trainees/services/imports.py or "
+        "docs/operations.md). All or nothing: any bad row aborts the import and lists every problem by line."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"Cannot read {path}: {exc}") from None
         try:
-            result = sessions_import_csv(text=text, source=str(path), today=date.today())
+            result = sessions_import_csv(text=text, source=str(path), today=timezone.localdate())
         except InputFileError as exc:
             raise CommandError(
                 f"Nothing was imported; {len(exc.problems)} problem(s):\n{exc}"

@@ -2,11 +2,11 @@
 
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
+from core.links import absolute_url
 from trainees.models import Enrollment
 from trainees.services.enrollments import enrollment_invite
 
@@ -18,7 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--enrollment", type=int, required=True)
         parser.add_argument("--email", help="Defaults to the trainee's e-mail address.")
         parser.add_argument(
-            "--base-url", default=getattr(settings, "SITE_URL", "http://127.0.0.1:8000")
+            "--base-url",
+            help="The site's public address (default: REMINDERS_BASE_URL, as in e-mailed links).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -34,4 +35,5 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         path = reverse("accounts:invitation_accept", args=[issued.token])
-        self.stdout.write(f"{str(options['base_url']).rstrip('/')}{path}")
+        base = options["base_url"]
+        self.stdout.write(f"{str(base).rstrip('/')}{path}" if base else absolute_url(path))
