@@ -23,14 +23,19 @@ class TwoFactorState:
     required: bool
 
 
+# django-otp ships no type hints: its querysets are typed here, where they are made.
+
+
 def _confirmed_totp(user_ref: OuterRef) -> QuerySet[TOTPDevice]:
-    return TOTPDevice.objects.filter(user=user_ref, confirmed=True)
+    devices: QuerySet[TOTPDevice] = TOTPDevice.objects.filter(user=user_ref, confirmed=True)
+    return devices
 
 
 def _usable_backup_codes(user_ref: OuterRef) -> QuerySet[StaticDevice]:
-    return StaticDevice.objects.filter(user=user_ref, confirmed=True).filter(
-        Exists(StaticToken.objects.filter(device=OuterRef("pk")))
-    )
+    devices: QuerySet[StaticDevice] = StaticDevice.objects.filter(
+        user=user_ref, confirmed=True
+    ).filter(Exists(StaticToken.objects.filter(device=OuterRef("pk"))))
+    return devices
 
 
 def two_factor_state(*, user: User) -> TwoFactorState:
@@ -76,4 +81,5 @@ def totp_device_confirmed(*, user: User) -> TOTPDevice | None:
 
 
 def backup_codes_left(*, user: User) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    left: int = StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return left

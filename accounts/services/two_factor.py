@@ -9,6 +9,7 @@ per device (django-otp's throttling: 1, 2, 4, 8 ... seconds).
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -62,7 +63,7 @@ def _wait_seconds(device: Device) -> int | None:
     allowed, data = device.verify_is_allowed()
     if allowed:
         return None
-    locked_until = (data or {}).get("locked_until")
+    locked_until: datetime | None = (data or {}).get("locked_until")
     if locked_until is None:
         return 1
     return max(1, math.ceil((locked_until - timezone.now()).total_seconds()))

@@ -62,13 +62,15 @@ def _child(node: yaml.Node | None, part: PathPart) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode) and isinstance(part, str):
         for key_node, value_node in node.value:
             if key_node.value == part:
-                return value_node
+                found: yaml.Node = value_node
+                return found
     if (
         isinstance(node, yaml.SequenceNode)
         and isinstance(part, int)
         and 0 <= part < len(node.value)
     ):
-        return node.value[part]
+        item: yaml.Node = node.value[part]
+        return item
     return None
 
 
