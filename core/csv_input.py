@@ -1,4 +1,4 @@
-"""Reading an uploaded CSV of people (a roster of trainees, a list of staff to invite) the same
+"""Reading an uploaded CSV (a roster of trainees, staff to invite, historical sessions) the same
 way everywhere: every problem is reported with the line its row starts on and the column, and
 nothing a database would refuse (NUL, over-long text) gets as far as a query.
 """
@@ -16,37 +16,62 @@ NUL = "contains a NUL character"
 TOO_LONG = "longer than {limit} characters"
 
 
-def csv_rows(
-    *, text: str, source: str, columns: tuple[str, ...], bad_header: str
-) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
-    """The file's non-blank rows after its header, as (line, stripped cells by column), and the
-    rows refused for their shape. Raises InputFileError for a wrong header or unreadable CSV."""
+def _records(text: str, source: str) -> list[tuple[int, list[str]]]:
+    """Every non-empty record with the line it starts on (a quoted line break makes a record
+    span several lines). Raises InputFileError for text the csv module cannot read."""
     reader = csv.reader(io.StringIO(text))
     records: list[tuple[int, list[str]]] = []
     try:
         previous_end = 0
         for values in reader:
-            # The line the row starts on: a quoted line break makes a row span several lines.
-            records.append((previous_end + 1, values))
+            if values:
+                records.append((previous_end + 1, values))
             previous_end = reader.line_num
     except csv.Error as exc:
         # A bare carriage return, a field over the csv module's limit: the reader has just read
         # the line it could not parse.
         message = f"not valid CSV: {exc}"
         raise InputFileError([Problem(source, reader.line_num or None, "", message)]) from None
-    if not records or tuple(h.strip() for h in records[0][1]) != columns:
-        raise InputFileError([Problem(source, 1, "", bad_header)])
+    return records
+
+
+def csv_rows(
+    *,
+    text: str,
+    source: str,
+    columns: tuple[str, ...],
+    bad_header: str | None = None,
+    optional: tuple[str, ...] = (),
+) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
+    """The file's non-blank rows after its header, as (line, stripped cells by column), and the
+    rows refused for their shape (a wrong number of values).
+
+    With `bad_header`, the header must be exactly `columns`, in order (a fixed layout such as a
+    roster); without, `columns` must all be present and the rest be among `optional`, in any
+    order. Raises InputFileError for a wrong header or unreadable CSV."""
+    records = _records(text, source)
+    header = [h.strip() for h in records[0][1]] if records else []
+    if bad_header is not None:
+        if tuple(header) != columns:
+            raise InputFileError([Problem(source, 1, "", bad_header)])
+    else:
+        missing = [c for c in columns if c not in header]
+        unknown = [c for c in header if c not in columns + optional]
+        wrong = [f"missing column(s): {', '.join(missing)}"] if missing else []
+        wrong += [f"unknown column(s): {', '.join(unknown)}"] if unknown else []
+        if wrong:
+            raise InputFileError([Problem(source, 1, "", message) for message in wrong])
     rows: list[tuple[int, dict[str, str]]] = []
     problems: list[Problem] = []
     for line, values in records[1:]:
         if not any(v.strip() for v in values):
             continue
-        if len(values) != len(columns):
+        if len(values) != len(header):
             # An unquoted comma in a name shifts every later cell; refuse, never guess.
-            message = WRONG_COUNT.format(found=len(values), expected=len(columns))
+            message = WRONG_COUNT.format(found=len(values), expected=len(header))
             problems.append(Problem(source, line, "", message))
             continue
-        rows.append((line, dict(zip(columns, (v.strip() for v in values), strict=True))))
+        rows.append((line, dict(zip(header, (v.strip() for v in values), strict=True))))
     return rows, problems
 
 

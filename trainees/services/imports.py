@@ -18,8 +18,6 @@ Columns (header row required; order free; extra columns are an error so typos ar
   verified_on      YYYY-MM-DD, required if verified                        optional
 """
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -29,6 +27,7 @@ from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
+from core.csv_input import csv_rows
 from core.problems import InputFileError, Problem
 from programs.models import ActivityCategory, ProgramCategory
 from trainees.models import Enrollment, Session, SessionFormat, SessionModality, Trainee
@@ -202,53 +201,14 @@ def _parse_row(
     return session, []
 
 
-def _read_rows(reader: Any) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and data rows, each with the 1-based file line it starts on (quoted values may
-    span lines, so the csv reader's own position is used). Blank lines are skipped."""
-    header: list[str] = []
-    rows: list[tuple[int, list[str]]] = []
-    previous_end = 0
-    for values in reader:
-        first_line = previous_end + 1
-        previous_end = reader.line_num
-        if not values:
-            continue
-        if not header:
-            header = [v.strip() for v in values]
-        else:
-            rows.append((first_line, values))
-    return header, rows
-
-
 def sessions_import_csv(*, text: str, source: str, today: date) -> ImportResult:
     """Import sessions from CSV text. All or nothing: any bad row raises InputFileError listing
     every problem by line and column, and nothing is written."""
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header, raw_rows = _read_rows(reader)
-    except csv.Error as exc:
-        # The reader has just read the line it could not parse.
-        line = reader.line_num or None
-        raise InputFileError([Problem(source, line, "", f"not valid CSV: {exc}")]) from None
-    problems: list[Problem] = []
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
-    if missing:
-        problems.append(Problem(source, 1, "", f"missing column(s): {', '.join(missing)}"))
-    if unknown:
-        problems.append(Problem(source, 1, "", f"unknown column(s): {', '.join(unknown)}"))
-    if problems:
-        raise InputFileError(problems)
-    if not raw_rows:
+    rows, problems = csv_rows(
+        text=text, source=source, columns=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS
+    )
+    if not rows and not problems:
         raise InputFileError([Problem(source, None, "", "no rows to import")])
-    rows: list[tuple[int, dict[str, str]]] = []
-    for line, values in raw_rows:
-        if len(values) != len(header):
-            problems.append(
-                Problem(source, line, "", f"{len(values)} values for {len(header)} columns")
-            )
-            continue
-        rows.append((line, dict(zip(header, values, strict=True))))
     lookups = _Lookups([row for _, row in rows])
     sessions: list[Session] = []
     for line, row in rows:
