@@ -44,15 +44,17 @@ def test_twenty_months_of_supervised_experience_meets_every_rule(log):
         # 87 x 1200 + 87 x 960 + 20 months x 240 = 104400 + 83520 + 4800
         "total_experience": ("met", 192720, 180000),
         "direct_counseling": ("met", 104400, 90000),
-        # 1 January 2024 + 18 months = 1 July 2025: 547 days; 609 days to 31 August 2025
-        "eighteen_months": ("met", 609, 547),
+        # 1 January 2024 + 18 months = 1 July 2025: 547 days; 608 days after 1 January 2024 up
+        # to 31 August 2025
+        "eighteen_months": ("met", 608, 547),
         "monthly_supervision": ("met", 20, 20),
     }
     assert result.status == "met"
 
 
-def test_enough_hours_one_day_short_of_eighteen_months_is_not_enough(log):
-    # given 78 heavier weeks ending Sunday 29 June 2025
+def test_enough_hours_two_days_short_of_eighteen_months_is_not_enough(log):
+    # given 78 heavier weeks ending Sunday 29 June 2025: 18 months from 1 January 2024 end on
+    # 1 July 2025 (22 TAC §681.92(c)), two days later
     sessions = weeks(log, 78, 1320, 1080) + supervision(log, MONTHS[:18])
 
     result = run(
@@ -66,6 +68,7 @@ def test_enough_hours_one_day_short_of_eighteen_months_is_not_enough(log):
     figures = summary(result)
     assert figures["total_experience"] == ("met", 191520, 180000)
     assert figures["direct_counseling"] == ("met", 102960, 90000)
-    assert figures["eighteen_months"] == ("behind", 546, 547)
+    # 545 days after 1 January 2024 up to 29 June 2025 (the first day is day 0)
+    assert figures["eighteen_months"] == ("behind", 545, 547)
     assert figures["monthly_supervision"] == ("met", 17, 17)
     assert result.status == "behind"
