@@ -89,6 +89,11 @@ def evaluate_cadence(rule: CadenceRule, context: Context) -> RequirementResult:
             thresholds=context.thresholds,
         )
         done = credited + still_open >= required
+    if rule.min_periods is None:
+        # Within the allowance the rule is done when its last required period is.
+        completion = required_periods[-1].end if required_periods and done else None
+    else:
+        completion = _nth_period_completion(rule.min_periods, required_periods)
     return RequirementResult(
         key=rule.key,
         name=rule.name,
@@ -100,8 +105,7 @@ def evaluate_cadence(rule: CadenceRule, context: Context) -> RequirementResult:
         expected_by_now=expected,
         status=status,
         advisory=rule.advisory,
-        # Within the allowance the rule is done when its last required period is.
-        projected_completion=(required_periods[-1].end if required_periods and done else None),
+        projected_completion=completion,
         excluded=counted.excluded,
         explanation=_explanation(counted.explanation, rule, context, required_periods),
         periods=periods,
@@ -137,6 +141,18 @@ def _period_result(rule: CadenceRule, bucket: Bucket, context: Context) -> Perio
         required_sessions=min_sessions if triggered else None,
         trigger_minutes=bucket.trigger_minutes if triggered else None,
     )
+
+
+def _nth_period_completion(needed: int, required_periods: Sequence[PeriodResult]) -> date | None:
+    """N of M periods: the end of the N-th satisfied period once there are N; otherwise the
+    earliest the N-th can end, if every open period from now on is satisfied (those already
+    missed are gone); None when too few periods are left."""
+    satisfied = [p for p in required_periods if p.satisfied and p.state != "future"]
+    if len(satisfied) >= needed:
+        return satisfied[needed - 1].end
+    still_open = [p for p in required_periods if p.state != "elapsed" and not p.satisfied]
+    missing = needed - len(satisfied)
+    return still_open[missing - 1].end if len(still_open) >= missing else None
 
 
 def period_state(bounds: DateRange, as_of: date) -> PeriodState:
