@@ -4,6 +4,7 @@ A selector builds these from the database; the engine never sees a model. Dates 
 in the program's time zone, already converted by the selector.
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -11,6 +12,13 @@ from typing import Literal
 
 SessionStatus = Literal["draft", "submitted", "verified", "rejected"]
 SESSION_STATUSES: frozenset[str] = frozenset({"draft", "submitted", "verified", "rejected"})
+
+# One pattern for a work setting's key everywhere: the session's `setting` (a Django SlugField,
+# so its validator's pattern) and a program file's `where.settings` (program.schema.json's
+# `$defs.setting`). A file naming `site-x` must reach the sessions logged at `site-x`.
+SETTING_PATTERN = re.compile(r"[-a-zA-Z0-9_]+")
+SETTING_MAX_LENGTH = 64
+BAD_SETTING = "session {id}: setting {setting!r} is not a setting key (letters, digits, - and _)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +51,12 @@ class SessionFact:
             raise ValueError(f"session {self.id}: unknown status {self.status!r}")
         if self.group_size is not None and self.group_size < 1:
             raise ValueError(f"session {self.id}: group size must be positive")
+        if self.setting is not None and not is_setting_key(self.setting):
+            raise ValueError(BAD_SETTING.format(id=self.id, setting=self.setting))
+
+
+def is_setting_key(value: str) -> bool:
+    return len(value) <= SETTING_MAX_LENGTH and SETTING_PATTERN.fullmatch(value) is not None
 
 
 @dataclass(frozen=True, slots=True)

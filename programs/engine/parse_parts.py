@@ -18,6 +18,7 @@ from programs.engine.amounts import (
     hours_to_minutes,
     whole_number,
 )
+from programs.engine.facts import is_setting_key
 from programs.engine.rules import (
     Cap,
     CapPerPeriod,
@@ -62,6 +63,7 @@ WHERE_KEYS = frozenset(
     }
 )
 DURATION_KEYS = ("years", "months", "weeks", "days")
+NOT_A_SETTING = "is not a setting key (letters, digits, - and _, as a session's setting)"
 
 
 def amount(value: object, unit: Unit, where: str, *, positive: bool = False) -> int:
@@ -181,7 +183,7 @@ def parse_where(raw: object, where: str) -> SessionFilter | None:
             body.get("approved_provider", False), f"{field}.approved_provider"
         ),
         provider_kinds=None if kinds is None else _names(kinds, f"{field}.provider_kinds"),
-        settings=None if settings is None else _names(settings, f"{field}.settings"),
+        settings=None if settings is None else _settings(settings, f"{field}.settings"),
         max_group_size=None if group is None else positive_whole(group, f"{field}.max_group_size"),
         min_session_minutes=None
         if shortest is None
@@ -194,6 +196,14 @@ def _names(raw: object, where: str) -> frozenset[str]:
     if not items:
         raise RuleDefinitionError(f"{where}: must list at least one value")
     return frozenset(as_str(item, where) for item in items)
+
+
+def _settings(raw: object, where: str) -> frozenset[str]:
+    names = _names(raw, where)
+    for name in sorted(names):
+        if not is_setting_key(name):
+            raise RuleDefinitionError(f"{where}: {name!r} {NOT_A_SETTING}")
+    return names
 
 
 def parse_counts(raw: object, unit: Unit, where: str) -> tuple[CountSource, ...]:
