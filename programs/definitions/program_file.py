@@ -8,7 +8,7 @@ checksummed is exactly what the engine evaluates.
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -336,51 +336,52 @@ def _number(value: Any) -> Any:
     return value
 
 
+def _canonical_multiply(value: Mapping[str, Any]) -> dict[str, Any]:
+    multiply: dict[str, Any] = {"factor": value["factor"]}
+    if "input_cap" in value:
+        multiply["input_cap"] = _number(value["input_cap"])
+    return multiply
+
+
+def _canonical_only_if(value: Mapping[str, Any]) -> dict[str, Any]:
+    only_if: dict[str, Any] = {
+        "period": value["period"],
+        "categories": list(value["categories"]),
+    }
+    for key in ("min_hours", "min_sessions"):
+        if key in value:
+            only_if[key] = _number(value[key])
+    only_if["same_setting"] = value.get("same_setting", False)
+    return only_if
+
+
+# The stored form of each step's value, by step kind: one entry per kind, every default filled.
+STEP_CANONICAL: dict[str, Callable[[Any], Any]] = {
+    "cap": _number,
+    "scale": _number,
+    "cap_per_period": lambda value: {
+        "period": value["period"],
+        "amount": _number(value["amount"]),
+    },
+    "multiply": _canonical_multiply,
+    "group_credit": lambda value: {
+        "divide_above": value["divide_above"],
+        "at_or_below": _number(value["at_or_below"]),
+    },
+    "hour_equivalent": lambda value: {
+        "minutes": value["minutes"],
+        "round_up_from": value.get("round_up_from", value["minutes"]),
+    },
+    "cap_rolling": lambda value: {"days": value["days"], "amount": _number(value["amount"])},
+    "only_if": _canonical_only_if,
+}
+
+
 def _canonical_steps(steps: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for step in steps:
         [(name, value)] = step.items()
-        if name in ("cap", "scale"):
-            out.append({name: _number(value)})
-        elif name == "cap_per_period":
-            out.append(
-                {"cap_per_period": {"period": value["period"], "amount": _number(value["amount"])}}
-            )
-        elif name == "multiply":
-            multiply: dict[str, Any] = {"factor": value["factor"]}
-            if "input_cap" in value:
-                multiply["input_cap"] = _number(value["input_cap"])
-            out.append({"multiply": multiply})
-        elif name == "group_credit":
-            out.append(
-                {
-                    "group_credit": {
-                        "divide_above": value["divide_above"],
-                        "at_or_below": _number(value["at_or_below"]),
-                    }
-                }
-            )
-        elif name == "hour_equivalent":
-            out.append(
-                {
-                    "hour_equivalent": {
-                        "minutes": value["minutes"],
-                        "round_up_from": value.get("round_up_from", value["minutes"]),
-                    }
-                }
-            )
-        elif name == "cap_rolling":
-            out.append({"cap_rolling": {"days": value["days"], "amount": _number(value["amount"])}})
-        else:
-            only_if: dict[str, Any] = {
-                "period": value["period"],
-                "categories": list(value["categories"]),
-            }
-            for key in ("min_hours", "min_sessions"):
-                if key in value:
-                    only_if[key] = _number(value[key])
-            only_if["same_setting"] = value.get("same_setting", False)
-            out.append({"only_if": only_if})
+        out.append({name: STEP_CANONICAL[name](value)})
     return out
 
 

@@ -1,0 +1,98 @@
+"""Program files for the semantics of issue 18 ("rules exactly as boards write them"): each is
+part of the file format (schema, canonical form, round trip) and reaches the engine."""
+
+import re
+
+import pytest
+import yaml
+from django.core.validators import slug_re
+
+from programs.definitions.errors import InputFileError
+from programs.definitions.program_file import STEP_CANONICAL, parse_program_text, program_schema
+from programs.engine import SessionFilter, TotalRule
+from programs.engine.facts import SETTING_PATTERN
+from programs.engine.parse_parts import STEP_NAMES
+from programs.vocabulary import BUILTIN_CATEGORIES
+
+VOCABULARY = {key: name for key, name, _ in BUILTIN_CATEGORIES}
+
+HEADER = """\
+format: 1
+institution:
+  slug: riverside
+  name: Riverside
+program:
+  slug: riverside-mft
+  name: MFT
+"""
+
+
+def read(requirements: str, header: str = HEADER):
+    return parse_program_text(header + requirements, source="x.yaml", vocabulary=VOCABULARY)
+
+
+def refused(requirements: str, header: str = HEADER) -> list[str]:
+    with pytest.raises(InputFileError) as caught:
+        read(requirements, header)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def round_trips(requirements: str, header: str = HEADER) -> None:
+    """Export (the canonical form) then load gives the same document and rules."""
+    document = read(requirements, header)
+    again = parse_program_text(
+        yaml.safe_dump(document.canonical, sort_keys=False),
+        source="again.yaml",
+        vocabulary=VOCABULARY,
+    )
+    assert again.canonical == document.canonical
+    assert again.checksum == document.checksum
+    assert again.rules == document.rules
+
+
+# ---- one pattern for setting keys ----
+
+SETTINGS_FILTER = """\
+requirements:
+  - key: site_hours
+    name: Hours at two sites
+    kind: total
+    unit: hours
+    minimum: 10
+    where: {{settings: [{settings}]}}
+    counts:
+      - categories: [client_individual]
+"""
+
+
+def test_a_file_naming_a_setting_with_a_hyphen_loads():
+    document = read(SETTINGS_FILTER.format(settings="site-x, Main_Clinic"))
+
+    [rule] = document.rules.rules
+    assert isinstance(rule, TotalRule)
+    assert rule.where == SessionFilter(settings=frozenset({"site-x", "Main_Clinic"}))
+    round_trips(SETTINGS_FILTER.format(settings="site-x, Main_Clinic"))
+
+
+def test_a_setting_the_session_field_would_refuse_is_refused_by_its_line():
+    assert refused(SETTINGS_FILTER.format(settings="'site x'")) == [
+        "x.yaml:14: requirements[0].where.settings[0]: 'site x' does not match '^[-a-zA-Z0-9_]+$'"
+    ]
+
+
+@pytest.mark.parametrize(
+    "value", ["site-x", "site_x", "Site-X", "-x", "x1", "1", "site x", "site.x", "", "é", "x\n"]
+)
+def test_the_file_the_engine_and_the_session_field_accept_the_same_settings(value):
+    # Django's SlugField validator (the session's `setting`), the engine's SETTING_PATTERN and
+    # the schema's `$defs.setting` pattern: one pattern everywhere.
+    schema_pattern = program_schema()["$defs"]["setting"]["pattern"]
+    by_schema = re.fullmatch(schema_pattern.removeprefix("^").removesuffix("$"), value)
+
+    assert bool(slug_re.match(value)) == bool(SETTING_PATTERN.fullmatch(value)) == bool(by_schema)
+
+
+def test_every_step_kind_has_one_canonical_form_the_schema_and_the_engine_know():
+    schema_steps = set(program_schema()["$defs"]["step"]["properties"])
+
+    assert set(STEP_CANONICAL) == schema_steps == set(STEP_NAMES)
