@@ -22,6 +22,7 @@ from jsonschema import Draft202012Validator
 from programs.definitions.errors import InputFileError, Problem
 from programs.definitions.yaml_source import LocatedDocument, PathPart, parse_yaml
 from programs.engine import RequirementSetRules, RuleDefinitionError, parse_requirement_set
+from programs.engine.parse_parts import WEEKDAYS
 
 SCHEMA_PATH = Path(__file__).with_name("program.schema.json")
 
@@ -389,6 +390,7 @@ WHERE_ORDER = (
     "from",
     "until",
     "look_back",
+    "weekdays",
     "approved_provider",
     "provider_kinds",
     "settings",
@@ -404,6 +406,9 @@ def _canonical_where(where: Mapping[str, Any]) -> dict[str, Any]:
             out[key] = where.get(key, False)
         elif key in ("provider_kinds", "settings") and key in where:
             out[key] = list(where[key])
+        elif key == "weekdays" and key in where:
+            # Week order, so the stored form does not depend on the order they were written in.
+            out[key] = [day for day in WEEKDAYS if day in where[key]]
         elif key in where:
             out[key] = dict(where[key]) if isinstance(where[key], Mapping) else where[key]
     return out
@@ -435,8 +440,11 @@ def _canonical_cadence(r: Mapping[str, Any], out: dict[str, Any]) -> None:
     out["allowed_misses"] = r.get("allowed_misses", 0)
     # Options that came after the first cadences were stored are written only when they change
     # something, so those cadences keep their checksum (and version) when loaded again.
-    if r.get("distinct_days", False):
+    # `distinct: day` is stored as `distinct_days: true`, as it was written before `distinct`.
+    if r.get("distinct_days", False) or r.get("distinct") == "day":
         out["distinct_days"] = True
+    elif "distinct" in r:
+        out["distinct"] = r["distinct"]
     if "min_periods" in r:
         out["min_periods"] = r["min_periods"]
     if "trigger_categories" in r:

@@ -1,7 +1,8 @@
 """`cadence` rules: enough sessions and/or minutes in every period, with allowed misses.
 
 Variants, all optional: `counts` (minutes after steps, e.g. group supervision at half),
-`distinct_days` (sessions on separate days), `min_periods` (N of M periods), and triggers
+`distinct_days` / `distinct` (sessions on separate days, weeks or months), `min_periods` (N of M
+periods), and triggers
 (`required_above_hours`: a period is required only when the trigger categories exceed it;
 `extra`: more is required in a period whose trigger minutes exceed a threshold).
 """
@@ -15,7 +16,7 @@ from programs.engine.context import Context
 from programs.engine.counting import credit_counts
 from programs.engine.periods import DateRange, is_exempt, period_bounds, periods_within
 from programs.engine.results import Contribution, PeriodResult, PeriodState, RequirementResult
-from programs.engine.rules import CadenceRule, CountSource
+from programs.engine.rules import CadenceRule, CountSource, SubPeriod
 from programs.engine.status import cadence_status, min_periods_status
 
 
@@ -26,7 +27,8 @@ class Bucket:
     bounds: DateRange
     minutes: int = 0
     sessions: int = 0
-    days: set[date] = dataclasses.field(default_factory=set)
+    # Distinct days (weeks, months) with a session, by their first day, for `distinct`.
+    units: set[date] = dataclasses.field(default_factory=set)
     trigger_minutes: int = 0
 
 
@@ -44,6 +46,7 @@ def evaluate_cadence(rule: CadenceRule, context: Context) -> RequirementResult:
     )
     all_bounds = periods_within(facts.start, facts.end, rule.period, context.week_start)
     buckets = {bounds[0]: Bucket(bounds) for bounds in all_bounds}
+    unit = rule.distinct_unit
     for contribution in counted.explanation:
         start = period_bounds(contribution.date, rule.period, context.week_start, facts.start)[0]
         bucket = buckets.get(start)
@@ -54,7 +57,8 @@ def evaluate_cadence(rule: CadenceRule, context: Context) -> RequirementResult:
         elif contribution.credited > 0:
             bucket.minutes += contribution.credited
             bucket.sessions += 1
-            bucket.days.add(contribution.date)
+            if unit is not None:
+                bucket.units.add(_unit_start(contribution.date, unit, context.week_start))
     periods = tuple(_period_result(rule, bucket, context) for bucket in buckets.values())
     required_periods = [period for period in periods if not period.exempt]
     elapsed = [period for period in required_periods if period.state == "elapsed"]
@@ -122,7 +126,11 @@ def _period_result(rule: CadenceRule, bucket: Bucket, context: Context) -> Perio
                 min_sessions = (min_sessions or 0) + extra.add_sessions
             if extra.add_minutes is not None:
                 min_minutes = (min_minutes or 0) + extra.add_minutes
-    sessions = len(bucket.days) if rule.distinct_days else bucket.sessions
+    unit = rule.distinct_unit
+    sessions = bucket.sessions if unit is None else len(bucket.units)
+    note = ""
+    if unit is not None and bucket.sessions:
+        note = f"{bucket.sessions} sessions on {sessions} different {unit}s"
     triggered = bool(rule.trigger_categories)
     not_triggered = (
         rule.required_above_minutes is not None
@@ -140,6 +148,7 @@ def _period_result(rule: CadenceRule, bucket: Bucket, context: Context) -> Perio
         required_minutes=min_minutes if triggered else None,
         required_sessions=min_sessions if triggered else None,
         trigger_minutes=bucket.trigger_minutes if triggered else None,
+        note=note,
     )
 
 
@@ -153,6 +162,12 @@ def _nth_period_completion(needed: int, required_periods: Sequence[PeriodResult]
     still_open = [p for p in required_periods if p.state != "elapsed" and not p.satisfied]
     missing = needed - len(satisfied)
     return still_open[missing - 1].end if len(still_open) >= missing else None
+
+
+def _unit_start(day: date, unit: SubPeriod, week_start: int) -> date:
+    if unit == "day":
+        return day
+    return period_bounds(day, unit, week_start)[0]
 
 
 def period_state(bounds: DateRange, as_of: date) -> PeriodState:

@@ -24,6 +24,7 @@ DURING_LEAVE = "during_leave"
 BEFORE_WINDOW = "before_window"
 AFTER_CUT_OFF = "after_cut_off"
 OUTSIDE_LOOK_BACK = "outside_look_back"
+OTHER_WEEKDAY = "other_weekday"
 PROVIDER_NOT_APPROVED = "provider_not_approved"
 OTHER_PROVIDER_KIND = "other_provider_kind"
 OTHER_SETTING = "other_setting"
@@ -106,6 +107,8 @@ class BoundFilter:
             return AFTER_CUT_OFF
         if self.look_back_start is not None and session.date < self.look_back_start:
             return OUTSIDE_LOOK_BACK
+        if f.weekdays is not None and session.date.weekday() not in f.weekdays:
+            return OTHER_WEEKDAY
         if f.approved_provider and session.provider_id not in self.approved:
             return PROVIDER_NOT_APPROVED
         if f.provider_kinds is not None and session.provider_kind not in f.provider_kinds:

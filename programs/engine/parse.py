@@ -18,12 +18,14 @@ from programs.engine.amounts import (
     whole_number,
 )
 from programs.engine.parse_parts import (
+    WEEKDAYS,
     amount,
     categories_of,
     parse_counts,
     parse_duration,
     parse_period,
     parse_steps,
+    parse_sub_period,
     parse_unit,
     parse_where,
     positive_whole,
@@ -49,7 +51,6 @@ from programs.engine.rules import (
 
 __all__ = ["KINDS", "parse_requirement_set"]
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 VERIFICATIONS = frozenset({"countersign", "attestation", "self_report"})
 KINDS = ("total", "cadence", "ratio", "average", "share", "distinct", "gap", "elapsed")
 DISTINCT_OF: tuple[DistinctOf, ...] = ("provider", "client", "setting", "day", "week", "month")
@@ -69,6 +70,7 @@ _KIND_KEYS = {
         "min_hours",
         "allowed_misses",
         "distinct_days",
+        "distinct",
         "min_periods",
         "trigger_categories",
         "required_above_hours",
@@ -306,23 +308,32 @@ def _parse_cadence(f: _Fields) -> CadenceRule:
         raise RuleDefinitionError(
             f"{f.where}: trigger_categories: needed by required_above_hours and extra"
         )
+    period = parse_period(raw.get("period"), f.field("period"))
+    distinct_days = as_bool(raw.get("distinct_days", False), f.field("distinct_days"))
+    distinct = None
+    if raw.get("distinct") is not None:
+        if distinct_days:
+            raise RuleDefinitionError(f"{f.where}: distinct: give distinct or distinct_days")
+        distinct = parse_sub_period(raw["distinct"], period, f.field("distinct"))
+        distinct_days, distinct = distinct == "day", (None if distinct == "day" else distinct)
     return CadenceRule(
         key=f.key,
         name=f.name,
         categories=categories,
-        period=parse_period(raw.get("period"), f.field("period")),
+        period=period,
         min_sessions=min_sessions,
         min_minutes=min_minutes,
         allowed_misses=allowed_misses,
         verified_only=f.verified_only,
         advisory=f.advisory,
         counts=counts,
-        distinct_days=as_bool(raw.get("distinct_days", False), f.field("distinct_days")),
+        distinct_days=distinct_days,
         min_periods=min_periods,
         trigger_categories=trigger,
         required_above_minutes=above,
         extra=extra,
         where=f.filter,
+        distinct=distinct,
     )
 
 

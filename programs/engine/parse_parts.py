@@ -35,8 +35,11 @@ from programs.engine.rules import (
     Scale,
     SessionFilter,
     Step,
+    SubPeriod,
     Unit,
 )
+
+SUB_PERIODS: tuple[SubPeriod, ...] = ("day", "week", "month")
 
 STEP_NAMES = (
     "cap_per_period",
@@ -50,11 +53,13 @@ STEP_NAMES = (
 )
 # Steps that turn minutes into other minutes; a `sessions` total has no minutes to convert.
 MINUTE_STEPS = frozenset({"scale", "group_credit", "hour_equivalent"})
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WHERE_KEYS = frozenset(
     {
         "from",
         "until",
         "look_back",
+        "weekdays",
         "approved_provider",
         "provider_kinds",
         "settings",
@@ -115,6 +120,20 @@ def parse_period(raw: object, where: str) -> Period:
     raise RuleDefinitionError(f"{where}: {period!r} is not week, month or enrollment_year")
 
 
+# Shortest first: a sub-period must be shorter than the period it divides.
+_LENGTHS = ("day", "week", "month", "enrollment_year")
+
+
+def parse_sub_period(raw: object, period: Period, where: str) -> SubPeriod:
+    name = as_str(raw, where)
+    sub = next((unit for unit in SUB_PERIODS if unit == name), None)
+    if sub is None:
+        raise RuleDefinitionError(f"{where}: {name!r} is not day, week or month")
+    if _LENGTHS.index(sub) >= _LENGTHS.index(period):
+        raise RuleDefinitionError(f"{where}: a {sub} is not shorter than the period ({period})")
+    return sub
+
+
 def categories_of(raw: object, where: str) -> frozenset[str]:
     items = as_sequence(raw, where)
     if not items:
@@ -173,6 +192,7 @@ def parse_where(raw: object, where: str) -> SessionFilter | None:
     settings = body.get("settings")
     group = body.get("max_group_size")
     shortest = body.get("min_session_minutes")
+    weekdays = body.get("weekdays")
     return SessionFilter(
         on_or_after=None if "from" not in body else _parse_anchor(body["from"], f"{field}.from"),
         on_or_before=None
@@ -188,7 +208,18 @@ def parse_where(raw: object, where: str) -> SessionFilter | None:
         min_session_minutes=None
         if shortest is None
         else positive_whole(shortest, f"{field}.min_session_minutes"),
+        weekdays=None if weekdays is None else parse_weekdays(weekdays, f"{field}.weekdays"),
     )
+
+
+def parse_weekdays(raw: object, where: str) -> frozenset[int]:
+    """Weekday names to date.weekday() numbers (0 = Monday)."""
+    numbers = set()
+    for name in _names(raw, where):
+        if name not in WEEKDAYS:
+            raise RuleDefinitionError(f"{where}: {name!r} is not a weekday name")
+        numbers.add(WEEKDAYS.index(name))
+    return frozenset(numbers)
 
 
 def _names(raw: object, where: str) -> frozenset[str]:

@@ -99,7 +99,16 @@ class PeriodResult:
     # Minutes of a triggered cadence's trigger categories in this period.
     trigger_minutes: int | None = None
     # Gap rules: the period is the gap between two sessions, `days` long (leave not counted).
+    # Free-day averages: the free days found in the block.
     days: int | None = None
+    # Why the period is judged as it is, in words, where a rule's semantics need saying: leave
+    # that does or does not exempt it, distinct weeks, free days ("16 of 31 days on leave:
+    # not exempt, only leaves of at least 1 month count").
+    note: str = ""
+    # Cadences counted per work setting: the setting this period's figures are for.
+    setting: str | None = None
+    # Free-day averages: the free days the block needed.
+    required_days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,6 +43,7 @@ __all__ = [
     "ShareRule",
     "StatusThresholds",
     "Step",
+    "SubPeriod",
     "TotalRule",
     "Unit",
 ]
@@ -53,6 +54,8 @@ Unit = Literal["hours", "sessions"]
 Limit = Literal["at_least", "at_most"]
 DistinctOf = Literal["provider", "client", "setting", "day", "week", "month"]
 ElapsedSince = Literal["start", "first_session", "milestone"]
+# What a cadence's `min_sessions` may count distinct units of, within its period.
+SubPeriod = Literal["day", "week", "month"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +111,10 @@ class SessionFilter:
     settings: frozenset[str] | None = None
     max_group_size: int | None = None
     min_session_minutes: int | None = None
+    # Days of the week a session may fall on, as date.weekday() (0 = Monday): institutes that
+    # count analytic sessions on separate weekdays, Monday to Friday; rules that leave out
+    # weekends.
+    weekdays: frozenset[int] | None = None
 
 
 # ---- steps: per-session transformations of a counts entry, applied in the order written ----
@@ -257,6 +264,14 @@ class CadenceRule:
     required_above_minutes: int | None = None
     extra: tuple[CadenceExtra, ...] = ()
     where: SessionFilter | None = None
+    # `min_sessions` counts distinct weeks (or months) with a session instead of sessions:
+    # "at least two supervision meetings per month, in different weeks" (OAR 833-050-0081(2)).
+    # `distinct_days` is the same for days, kept as it was written before this existed.
+    distinct: SubPeriod | None = None
+
+    @property
+    def distinct_unit(self) -> SubPeriod | None:
+        return "day" if self.distinct_days else self.distinct
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,22 +72,7 @@ def _requirement_to_dict(result: RequirementResult) -> JsonDict:
             for e in result.excluded
         ],
         "explanation": [_contribution_to_dict(c) for c in result.explanation],
-        "periods": [
-            {
-                "start": p.start.isoformat(),
-                "end": p.end.isoformat(),
-                "minutes": p.minutes,
-                "sessions": p.sessions,
-                "satisfied": p.satisfied,
-                "exempt": p.exempt,
-                "state": p.state,
-                "required_minutes": p.required_minutes,
-                "required_sessions": p.required_sessions,
-                "trigger_minutes": p.trigger_minutes,
-                "days": p.days,
-            }
-            for p in result.periods
-        ],
+        "periods": [_period_to_dict(p) for p in result.periods],
         "periods_missed": result.periods_missed,
         "needed_this_period": result.needed_this_period,
         "limit": result.limit,
@@ -99,6 +84,31 @@ def _requirement_to_dict(result: RequirementResult) -> JsonDict:
             "waived": result.waiver.waived,
         },
     }
+
+
+def _period_to_dict(period: PeriodResult) -> JsonDict:
+    out: JsonDict = {
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "minutes": period.minutes,
+        "sessions": period.sessions,
+        "satisfied": period.satisfied,
+        "exempt": period.exempt,
+        "state": period.state,
+        "required_minutes": period.required_minutes,
+        "required_sessions": period.required_sessions,
+        "trigger_minutes": period.trigger_minutes,
+        "days": period.days,
+    }
+    # Fields added with issue 18 are written only when set, so snapshots of rules that do not
+    # use them stay as they were.
+    if period.note:
+        out["note"] = period.note
+    if period.setting is not None:
+        out["setting"] = period.setting
+    if period.required_days is not None:
+        out["required_days"] = period.required_days
+    return out
 
 
 def _contribution_to_dict(contribution: Contribution) -> JsonDict:
@@ -161,6 +171,9 @@ def _requirement_from_dict(data: Mapping[str, Any]) -> RequirementResult:
                 required_sessions=_optional_int(p.get("required_sessions")),
                 trigger_minutes=_optional_int(p.get("trigger_minutes")),
                 days=_optional_int(p.get("days")),
+                note=str(p.get("note", "")),
+                setting=None if p.get("setting") is None else str(p["setting"]),
+                required_days=_optional_int(p.get("required_days")),
             )
             for p in data["periods"]
         ),

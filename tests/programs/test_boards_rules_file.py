@@ -96,3 +96,48 @@ def test_every_step_kind_has_one_canonical_form_the_schema_and_the_engine_know()
     schema_steps = set(program_schema()["$defs"]["step"]["properties"])
 
     assert set(STEP_CANONICAL) == schema_steps == set(STEP_NAMES)
+
+
+# ---- day-of-week filters and distinct weeks ----
+
+WEEKDAYS_AND_WEEKS = """\
+requirements:
+  - key: four_times_weekly
+    name: Four sessions a week on separate weekdays
+    kind: cadence
+    categories: [training_analysis]
+    period: week
+    min_sessions: 4
+    distinct: day
+    where: {weekdays: [friday, monday, tuesday, wednesday, thursday]}
+  - key: supervision_meetings
+    name: Two meetings a month in different weeks
+    kind: cadence
+    categories: [supervision_individual]
+    period: month
+    min_sessions: 2
+    distinct: week
+"""
+
+
+def test_weekdays_and_distinct_weeks_are_stored_in_one_spelling():
+    document = read(WEEKDAYS_AND_WEEKS)
+
+    analysis, meetings = document.canonical["requirements"]
+    # week order, and `distinct: day` as the `distinct_days: true` stored before it existed
+    assert analysis["where"]["weekdays"] == ["monday", "tuesday", "wednesday", "thursday", "friday"]
+    assert analysis["distinct_days"] is True and "distinct" not in analysis
+    assert meetings["distinct"] == "week"
+    rule = document.rules.rules[1]
+    assert (rule.distinct, rule.distinct_unit) == ("week", "week")
+    assert document.rules.rules[0].where.weekdays == frozenset({0, 1, 2, 3, 4})
+    round_trips(WEEKDAYS_AND_WEEKS)
+
+
+def test_an_unknown_weekday_is_refused_by_its_line():
+    text = WEEKDAYS_AND_WEEKS.replace("friday, monday", "fryday, monday")
+
+    assert refused(text) == [
+        "x.yaml:16: requirements[0].where.weekdays[0]: 'fryday' is not one of ['monday', "
+        "'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']"
+    ]
