@@ -427,6 +427,13 @@ def _canonical_counts(counts: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def _canonical_leave_exemption(policy: Mapping[str, Any]) -> dict[str, Any]:
+    out = {key: _number(policy[key]) for key in ("share", "days") if key in policy}
+    if "leaves_of_at_least" in policy:
+        out["leaves_of_at_least"] = dict(policy["leaves_of_at_least"])
+    return out
+
+
 def _canonical_cadence(r: Mapping[str, Any], out: dict[str, Any]) -> None:
     if "counts" in r:
         out["counts"] = _canonical_counts(r["counts"])
@@ -438,6 +445,8 @@ def _canonical_cadence(r: Mapping[str, Any], out: dict[str, Any]) -> None:
     if "min_hours" in r:
         out["min_hours"] = _number(r["min_hours"])
     out["allowed_misses"] = r.get("allowed_misses", 0)
+    if "leave_exemption" in r:
+        out["leave_exemption"] = _canonical_leave_exemption(r["leave_exemption"])
     # Options that came after the first cadences were stored are written only when they change
     # something, so those cadences keep their checksum (and version) when loaded again.
     # `distinct: day` is stored as `distinct_days: true`, as it was written before `distinct`.
@@ -573,6 +582,10 @@ def canonicalize(data: Mapping[str, Any], vocabulary: Mapping[str, str]) -> dict
         )
     status = data.get("status", {})
     program = data["program"]
+    # Written only when the file gives it, so files stored before it existed keep their checksum.
+    leave = {}
+    if "leave_exemption" in data:
+        leave = {"leave_exemption": _canonical_leave_exemption(data["leave_exemption"])}
     return _whole_numbers(
         {
             "format": 1,
@@ -590,6 +603,7 @@ def canonicalize(data: Mapping[str, Any], vocabulary: Mapping[str, str]) -> dict
             "status": {
                 key: _number(status.get(key, default)) for key, default in DEFAULT_STATUS.items()
             },
+            **leave,
             "requirements": [_canonical_requirement(r) for r in data["requirements"]],
         }
     )

@@ -14,7 +14,7 @@ from datetime import date
 
 from programs.engine.context import Context
 from programs.engine.counting import credit_counts
-from programs.engine.periods import DateRange, is_exempt, period_bounds, periods_within
+from programs.engine.periods import DateRange, leave_exemption, period_bounds, periods_within
 from programs.engine.results import Contribution, PeriodResult, PeriodState, RequirementResult
 from programs.engine.rules import CadenceRule, CountSource, SubPeriod
 from programs.engine.status import cadence_status, min_periods_status
@@ -128,27 +128,35 @@ def _period_result(rule: CadenceRule, bucket: Bucket, context: Context) -> Perio
                 min_minutes = (min_minutes or 0) + extra.add_minutes
     unit = rule.distinct_unit
     sessions = bucket.sessions if unit is None else len(bucket.units)
-    note = ""
+    notes = []
     if unit is not None and bucket.sessions:
-        note = f"{bucket.sessions} sessions on {sessions} different {unit}s"
+        notes.append(f"{bucket.sessions} sessions on {sessions} different {unit}s")
     triggered = bool(rule.trigger_categories)
     not_triggered = (
         rule.required_above_minutes is not None
         and bucket.trigger_minutes <= rule.required_above_minutes
     )
+    satisfied = (min_sessions is None or sessions >= min_sessions) and (
+        min_minutes is None or bucket.minutes >= min_minutes
+    )
+    policy = rule.leave_exemption or context.leave_exemption
+    on_leave, leave_note = leave_exemption(bucket.bounds, context.leaves, policy)
+    if leave_note:
+        notes.append(leave_note)
     return PeriodResult(
         start=bucket.bounds[0],
         end=bucket.bounds[1],
         minutes=bucket.minutes,
         sessions=sessions,
-        satisfied=(min_sessions is None or sessions >= min_sessions)
-        and (min_minutes is None or bucket.minutes >= min_minutes),
-        exempt=not_triggered or is_exempt(bucket.bounds, context.leaves),
+        satisfied=satisfied,
+        # A period met despite the leave counts as met: a leave never turns a met period into
+        # one that does not count (with N of M periods it would lower the periods met).
+        exempt=not_triggered or (on_leave and not satisfied),
         state=period_state(bucket.bounds, context.facts.as_of),
         required_minutes=min_minutes if triggered else None,
         required_sessions=min_sessions if triggered else None,
         trigger_minutes=bucket.trigger_minutes if triggered else None,
-        note=note,
+        note="; ".join(notes),
     )
 
 

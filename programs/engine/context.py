@@ -6,7 +6,12 @@ from dataclasses import dataclass
 from programs.engine.eligibility import Eligibility, split_sessions
 from programs.engine.facts import EnrollmentFacts, SessionFact, chronological_key
 from programs.engine.periods import DateRange, active_days, merge_leaves
-from programs.engine.rules import RequirementSetRules, SessionFilter, StatusThresholds
+from programs.engine.rules import (
+    LeaveExemption,
+    RequirementSetRules,
+    SessionFilter,
+    StatusThresholds,
+)
 from programs.engine.steps import Calendar
 
 
@@ -18,6 +23,7 @@ class Context:
     self_reported: frozenset[str]
     thresholds: StatusThresholds
     ordered: tuple[SessionFact, ...]  # every session, chronologically: sorted once, not per rule
+    leave_exemption: LeaveExemption  # the program file's default for cadences
 
     @classmethod
     def build(cls, facts: EnrollmentFacts, rules: RequirementSetRules) -> "Context":
@@ -28,6 +34,7 @@ class Context:
             self_reported=rules.self_reported_categories,
             thresholds=rules.thresholds,
             ordered=tuple(sorted(facts.sessions, key=chronological_key)),
+            leave_exemption=rules.leave_exemption,
         )
 
     @property

@@ -23,6 +23,7 @@ from programs.engine.parse_parts import (
     categories_of,
     parse_counts,
     parse_duration,
+    parse_leave_exemption,
     parse_period,
     parse_steps,
     parse_sub_period,
@@ -40,6 +41,7 @@ from programs.engine.rules import (
     ElapsedRule,
     ElapsedSince,
     GapRule,
+    LeaveExemption,
     Limit,
     RatioRule,
     RequirementSetRules,
@@ -71,6 +73,7 @@ _KIND_KEYS = {
         "allowed_misses",
         "distinct_days",
         "distinct",
+        "leave_exemption",
         "min_periods",
         "trigger_categories",
         "required_above_hours",
@@ -101,11 +104,15 @@ def parse_requirement_set(definition: Mapping[str, object]) -> RequirementSetRul
         keys.add(rule.key)
         rules.append(rule)
     _check_share_references(rules)
+    leave = document.get("leave_exemption")
     return RequirementSetRules(
         week_start=_parse_week_start(document.get("program", {})),
         self_reported_categories=_parse_self_reported(document.get("categories", [])),
         thresholds=_parse_thresholds(document.get("status", {})),
         rules=tuple(rules),
+        leave_exemption=LeaveExemption()
+        if leave is None
+        else parse_leave_exemption(leave, "leave_exemption"),
     )
 
 
@@ -334,6 +341,9 @@ def _parse_cadence(f: _Fields) -> CadenceRule:
         extra=extra,
         where=f.filter,
         distinct=distinct,
+        leave_exemption=None
+        if raw.get("leave_exemption") is None
+        else parse_leave_exemption(raw["leave_exemption"], f.field("leave_exemption")),
     )
 
 

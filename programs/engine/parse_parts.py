@@ -28,6 +28,7 @@ from programs.engine.rules import (
     Duration,
     GroupCredit,
     HourEquivalent,
+    LeaveExemption,
     LookBack,
     Multiply,
     OnlyIf,
@@ -132,6 +133,26 @@ def parse_sub_period(raw: object, period: Period, where: str) -> SubPeriod:
     if _LENGTHS.index(sub) >= _LENGTHS.index(period):
         raise RuleDefinitionError(f"{where}: a {sub} is not shorter than the period ({period})")
     return sub
+
+
+def parse_leave_exemption(raw: object, where: str) -> LeaveExemption:
+    """`{share: F}` or `{days: N}`, optionally with `leaves_of_at_least: {months: 1}`."""
+    body = as_mapping(raw, where)
+    check_keys(body, frozenset({"share", "days", "leaves_of_at_least"}), where)
+    if ("share" in body) == ("days" in body):
+        raise RuleDefinitionError(f"{where}: give exactly one of share, days")
+    longest = None
+    if body.get("leaves_of_at_least") is not None:
+        longest = parse_duration(body["leaves_of_at_least"], f"{where}.leaves_of_at_least")
+    if "days" in body:
+        return LeaveExemption(
+            share=None,
+            days=positive_whole(body["days"], f"{where}.days"),
+            leaves_of_at_least=longest,
+        )
+    return LeaveExemption(
+        share=share_fraction(body["share"], f"{where}.share"), leaves_of_at_least=longest
+    )
 
 
 def categories_of(raw: object, where: str) -> frozenset[str]:

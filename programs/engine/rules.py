@@ -29,6 +29,7 @@ __all__ = [
     "GapRule",
     "GroupCredit",
     "HourEquivalent",
+    "LeaveExemption",
     "Limit",
     "LookBack",
     "Multiply",
@@ -74,6 +75,21 @@ class Duration:
     months: int = 0
     weeks: int = 0
     days: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LeaveExemption:
+    """When leave exempts a cadence's period: leave covering at least `share` of its days (the
+    default, half), or at least `days` of them; with `leaves_of_at_least`, only leaves at least
+    that long count ("an extended leave of one month or more", 22 TAC §681.92(e))."""
+
+    share: Fraction | None = Fraction(1, 2)
+    days: int | None = None
+    leaves_of_at_least: Duration | None = None
+
+    def __post_init__(self) -> None:
+        if (self.share is None) == (self.days is None):
+            raise ValueError("a leave exemption needs exactly one of share, days")
 
 
 # ---- filters: which sessions a requirement (or one counts entry) may credit at all ----
@@ -268,6 +284,8 @@ class CadenceRule:
     # "at least two supervision meetings per month, in different weeks" (OAR 833-050-0081(2)).
     # `distinct_days` is the same for days, kept as it was written before this existed.
     distinct: SubPeriod | None = None
+    # None: the program file's default (RequirementSetRules.leave_exemption).
+    leave_exemption: LeaveExemption | None = None
 
     @property
     def distinct_unit(self) -> SubPeriod | None:
@@ -386,3 +404,5 @@ class RequirementSetRules:
     self_reported_categories: frozenset[str]
     thresholds: StatusThresholds
     rules: tuple[Rule, ...]
+    # The program file's `leave_exemption`; a cadence may state its own.
+    leave_exemption: LeaveExemption = LeaveExemption()

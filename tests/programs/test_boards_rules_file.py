@@ -2,6 +2,7 @@
 part of the file format (schema, canonical form, round trip) and reaches the engine."""
 
 import re
+from fractions import Fraction
 
 import pytest
 import yaml
@@ -9,7 +10,7 @@ from django.core.validators import slug_re
 
 from programs.definitions.errors import InputFileError
 from programs.definitions.program_file import STEP_CANONICAL, parse_program_text, program_schema
-from programs.engine import SessionFilter, TotalRule
+from programs.engine import Duration, LeaveExemption, SessionFilter, TotalRule
 from programs.engine.facts import SETTING_PATTERN
 from programs.engine.parse_parts import STEP_NAMES
 from programs.vocabulary import BUILTIN_CATEGORIES
@@ -140,4 +141,48 @@ def test_an_unknown_weekday_is_refused_by_its_line():
     assert refused(text) == [
         "x.yaml:16: requirements[0].where.weekdays[0]: 'fryday' is not one of ['monday', "
         "'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']"
+    ]
+
+
+# ---- leave exemption policies ----
+
+MONTHLY = """\
+requirements:
+  - key: monthly_supervision
+    name: Four hours a month
+    kind: cadence
+    categories: [supervision_individual]
+    period: month
+    min_hours: 4
+"""
+
+
+def test_a_leave_policy_is_stored_only_when_the_file_states_one():
+    plain = read(MONTHLY)
+    stated = read(
+        "leave_exemption: {share: 1.0}\n"
+        + MONTHLY.replace(
+            "    min_hours: 4\n",
+            "    min_hours: 4\n    leave_exemption: {share: 0.5, leaves_of_at_least: {months: 1}}\n",
+        )
+    )
+
+    assert "leave_exemption" not in plain.canonical
+    assert "leave_exemption" not in plain.canonical["requirements"][0]
+    assert stated.canonical["leave_exemption"] == {"share": 1}
+    assert stated.canonical["requirements"][0]["leave_exemption"] == {
+        "share": 0.5,
+        "leaves_of_at_least": {"months": 1},
+    }
+    assert stated.rules.leave_exemption == LeaveExemption(share=Fraction(1))
+    assert stated.rules.rules[0].leave_exemption == LeaveExemption(
+        share=Fraction(1, 2), leaves_of_at_least=Duration(months=1)
+    )
+    round_trips("leave_exemption: {days: 14}\n" + MONTHLY)
+
+
+def test_a_leave_policy_gives_a_share_or_days_not_both():
+    assert refused("leave_exemption: {share: 0.5, days: 14}\n" + MONTHLY) == [
+        "x.yaml:8: leave_exemption: {'share': 0.5, 'days': 14} is valid under each of "
+        "{'required': ['days']}, {'required': ['share']}"
     ]

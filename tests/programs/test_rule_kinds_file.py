@@ -55,7 +55,7 @@ def test_the_docs_have_an_example_for_every_kind_step_and_filter():
         *("extra:", "enrollment_year", "look_back", "from:", "until:", "approved_provider"),
         *("provider_kinds", "max_group_size", "min_session_minutes", "of: required"),
         *("of: actual", "per_period", "since: milestone", "since: first_session"),
-        *("weekdays:", "distinct: week"),
+        *("weekdays:", "distinct: week", "leave_exemption:", "leaves_of_at_least"),
     ):
         assert word in text, word
 
