@@ -8,7 +8,7 @@ periods), and triggers
 """
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,6 +18,7 @@ from programs.engine.periods import DateRange, leave_exemption, period_bounds, p
 from programs.engine.results import Contribution, PeriodResult, PeriodState, RequirementResult
 from programs.engine.rules import CadenceRule, CountSource, SubPeriod
 from programs.engine.status import cadence_status, min_periods_status
+from programs.engine.steps import PeriodKey, PeriodVerdicts
 
 
 @dataclass(slots=True)
@@ -25,6 +26,7 @@ class Bucket:
     """What happened in one period, gathered before judging it."""
 
     bounds: DateRange
+    setting: str | None = None
     minutes: int = 0
     sessions: int = 0
     # Distinct days (weeks, months) with a session, by their first day, for `distinct`.
@@ -32,7 +34,11 @@ class Bucket:
     trigger_minutes: int = 0
 
 
-def evaluate_cadence(rule: CadenceRule, context: Context) -> RequirementResult:
+def evaluate_cadence(
+    rule: CadenceRule,
+    context: Context,
+    verdicts: Mapping[str, PeriodVerdicts] | None = None,
+) -> RequirementResult:
     facts = context.facts
     counts = rule.counts or (CountSource(rule.categories),)
     counted = credit_counts(
@@ -41,17 +47,27 @@ def evaluate_cadence(rule: CadenceRule, context: Context) -> RequirementResult:
         unit="hours",
         verified_only=rule.verified_only,
         where=rule.where,
-        extra_categories=rule.trigger_categories,
-        extra_role="trigger",
+        listed=(("trigger", rule.trigger_categories), ("condition", rule.condition_categories)),
+        verdicts=verdicts,
     )
     all_bounds = periods_within(facts.start, facts.end, rule.period, context.week_start)
-    buckets = {bounds[0]: Bucket(bounds) for bounds in all_bounds}
+    bounds_of = {bounds[0]: bounds for bounds in all_bounds}
+    settings = _session_settings(context) if rule.per_setting else None
+    buckets: dict[PeriodKey, Bucket] = {}
+    if settings is None:
+        buckets = {(bounds[0], None): Bucket(bounds) for bounds in all_bounds}
     unit = rule.distinct_unit
     for contribution in counted.explanation:
-        start = period_bounds(contribution.date, rule.period, context.week_start, facts.start)[0]
-        bucket = buckets.get(start)
-        if bucket is None:
+        if contribution.role == "condition":
             continue
+        start = context.calendar.period_start(contribution.date, rule.period)
+        setting = None if settings is None else settings[contribution.session_id]
+        bucket = buckets.get((start, setting))
+        if bucket is None:
+            if settings is None or start not in bounds_of:
+                continue
+            # Per setting: a (period, setting) is judged once anything happened there.
+            bucket = buckets[(start, setting)] = Bucket(bounds_of[start], setting)
         if contribution.role == "trigger":
             bucket.trigger_minutes += contribution.input
         elif contribution.credited > 0:
@@ -59,14 +75,20 @@ def evaluate_cadence(rule: CadenceRule, context: Context) -> RequirementResult:
             bucket.sessions += 1
             if unit is not None:
                 bucket.units.add(_unit_start(contribution.date, unit, context.week_start))
+    if settings is not None:
+        # A period with nothing in any setting is still judged, once, with no setting.
+        judged = {start for start, _ in buckets}
+        for start, bounds in bounds_of.items():
+            if start not in judged:
+                buckets[(start, None)] = Bucket(bounds)
+        buckets = dict(sorted(buckets.items(), key=lambda item: (item[0][0], item[0][1] or "")))
     periods = tuple(_period_result(rule, bucket, context) for bucket in buckets.values())
     required_periods = [period for period in periods if not period.exempt]
     elapsed = [period for period in required_periods if period.state == "elapsed"]
-    current = next((period for period in required_periods if period.state == "current"), None)
+    currents = [period for period in required_periods if period.state == "current"]
     misses = sum(1 for period in elapsed if not period.satisfied)
     credited = sum(1 for period in elapsed if period.satisfied)
-    if current is not None and current.satisfied:
-        credited += 1
+    credited += sum(1 for period in currents if period.satisfied)
     if rule.min_periods is None:
         required = max(0, len(required_periods) - rule.allowed_misses)
         expected = max(0, len(elapsed) - rule.allowed_misses)
@@ -114,8 +136,23 @@ def evaluate_cadence(rule: CadenceRule, context: Context) -> RequirementResult:
         explanation=_explanation(counted.explanation, rule, context, required_periods),
         periods=periods,
         periods_missed=misses,
-        needed_this_period=None if current is None else _still_needed(rule, current),
+        needed_this_period=max((_still_needed(rule, p) for p in currents), default=None),
     )
+
+
+def period_verdicts(rule: CadenceRule, result: RequirementResult) -> PeriodVerdicts:
+    """Whether each judged period (in each setting) is met, for `only_if_met` steps: satisfied
+    or exempt."""
+    return PeriodVerdicts(
+        requirement=rule.key,
+        period=rule.period,
+        per_setting=rule.per_setting,
+        met={(p.start, p.setting): p.satisfied or p.exempt for p in result.periods},
+    )
+
+
+def _session_settings(context: Context) -> dict[int, str | None]:
+    return {session.id: session.setting for session in context.ordered}
 
 
 def _period_result(rule: CadenceRule, bucket: Bucket, context: Context) -> PeriodResult:
@@ -157,6 +194,7 @@ def _period_result(rule: CadenceRule, bucket: Bucket, context: Context) -> Perio
         required_sessions=min_sessions if triggered else None,
         trigger_minutes=bucket.trigger_minutes if triggered else None,
         note="; ".join(notes),
+        setting=bucket.setting,
     )
 
 
@@ -194,17 +232,17 @@ def _explanation(
     required_periods: Sequence[PeriodResult],
 ) -> tuple[Contribution, ...]:
     """Own sessions keep their minutes (after steps) when in a required period, else 0;
-    trigger sessions stay listed with 0."""
-    required_starts = {period.start for period in required_periods}
+    trigger and condition sessions stay listed with 0."""
+    required = {(period.start, period.setting) for period in required_periods}
+    settings = _session_settings(context) if rule.per_setting else None
     out: list[Contribution] = []
     for contribution in explanation:
-        if contribution.role == "trigger":
+        if contribution.role in ("trigger", "condition"):
             out.append(contribution)
             continue
-        start = period_bounds(
-            contribution.date, rule.period, context.week_start, context.facts.start
-        )[0]
-        counts = start in required_starts
+        start = context.calendar.period_start(contribution.date, rule.period)
+        setting = None if settings is None else settings[contribution.session_id]
+        counts = (start, setting) in required
         out.append(
             dataclasses.replace(
                 contribution,

@@ -20,9 +20,11 @@ from programs.engine.amounts import (
 )
 from programs.engine.facts import is_setting_key
 from programs.engine.rules import (
+    CadenceExtra,
     Cap,
     CapPerPeriod,
     CapRolling,
+    CapShare,
     CountSource,
     DateAnchor,
     Duration,
@@ -32,6 +34,7 @@ from programs.engine.rules import (
     LookBack,
     Multiply,
     OnlyIf,
+    OnlyIfMet,
     Period,
     Scale,
     SessionFilter,
@@ -51,6 +54,8 @@ STEP_NAMES = (
     "hour_equivalent",
     "cap_rolling",
     "only_if",
+    "only_if_met",
+    "cap_share",
 )
 # Steps that turn minutes into other minutes; a `sessions` total has no minutes to convert.
 MINUTE_STEPS = frozenset({"scale", "group_credit", "hour_equivalent"})
@@ -152,6 +157,23 @@ def parse_leave_exemption(raw: object, where: str) -> LeaveExemption:
         )
     return LeaveExemption(
         share=share_fraction(body["share"], f"{where}.share"), leaves_of_at_least=longest
+    )
+
+
+def parse_extra(raw: object, where: str) -> CadenceExtra:
+    body = as_mapping(raw, where)
+    check_keys(body, frozenset({"above_hours", "add_sessions", "add_hours"}), where)
+    add_sessions = add_minutes = None
+    if body.get("add_sessions") is not None:
+        add_sessions = positive_whole(body["add_sessions"], f"{where}.add_sessions")
+    if body.get("add_hours") is not None:
+        add_minutes = amount(body["add_hours"], "hours", f"{where}.add_hours", positive=True)
+    if add_sessions is None and add_minutes is None:
+        raise RuleDefinitionError(f"{where}: give add_sessions and/or add_hours")
+    return CadenceExtra(
+        above_minutes=amount(body.get("above_hours"), "hours", f"{where}.above_hours"),
+        add_sessions=add_sessions,
+        add_minutes=add_minutes,
     )
 
 
@@ -258,15 +280,17 @@ def _settings(raw: object, where: str) -> frozenset[str]:
     return names
 
 
-def parse_counts(raw: object, unit: Unit, where: str) -> tuple[CountSource, ...]:
+def parse_counts(
+    raw: object, unit: Unit, where: str, name: str = "counts"
+) -> tuple[CountSource, ...]:
     sources: list[CountSource] = []
     # Categories already taken by an entry without a filter: a later entry would never see them.
     taken: set[str] = set()
-    entries = as_sequence(raw, f"{where}: counts")
+    entries = as_sequence(raw, f"{where}: {name}")
     if not entries:
-        raise RuleDefinitionError(f"{where}: counts: must list at least one entry")
+        raise RuleDefinitionError(f"{where}: {name}: must list at least one entry")
     for index, item in enumerate(entries):
-        field = f"{where}: counts[{index}]"
+        field = f"{where}: {name}[{index}]"
         entry = as_mapping(item, field)
         check_keys(entry, frozenset({"categories", "steps", "where"}), field)
         categories = categories_of(entry.get("categories"), f"{field}.categories")
@@ -341,15 +365,33 @@ def parse_step(raw: object, unit: Unit, where: str) -> Step:
             days=positive_whole(body.get("days"), f"{field}.days"),
             amount=amount(body.get("amount"), unit, f"{field}.amount"),
         )
+    if name == "only_if_met":
+        check_keys(body, frozenset({"requirement"}), field)
+        return OnlyIfMet(requirement=as_str(body.get("requirement"), f"{field}.requirement"))
+    if name == "cap_share":
+        return _parse_cap_share(body, field)
     return _parse_only_if(body, field)
 
 
+ONLY_IF_KEYS = frozenset(
+    {
+        "period",
+        "categories",
+        "counts",
+        "min_hours",
+        "min_sessions",
+        "same_setting",
+        "extra",
+        "extra_of",
+    }
+)
+# Steps a condition's own counts may not have: a condition of a condition, or a cap on a whole
+# requirement.
+NOT_IN_A_CONDITION = frozenset({OnlyIf, OnlyIfMet, CapShare})
+
+
 def _parse_only_if(body: Mapping[str, object], field: str) -> OnlyIf:
-    check_keys(
-        body,
-        frozenset({"period", "categories", "min_hours", "min_sessions", "same_setting"}),
-        field,
-    )
+    check_keys(body, ONLY_IF_KEYS, field)
     min_minutes = min_sessions = None
     if body.get("min_hours") is not None:
         min_minutes = amount(body["min_hours"], "hours", f"{field}.min_hours", positive=True)
@@ -357,10 +399,53 @@ def _parse_only_if(body: Mapping[str, object], field: str) -> OnlyIf:
         min_sessions = positive_whole(body["min_sessions"], f"{field}.min_sessions")
     if min_minutes is None and min_sessions is None:
         raise RuleDefinitionError(f"{field}: give min_sessions and/or min_hours")
+    if ("categories" in body) == ("counts" in body):
+        raise RuleDefinitionError(f"{field}: give exactly one of categories, counts")
+    counts: tuple[CountSource, ...] = ()
+    if "counts" in body:
+        # A condition is measured in minutes whatever the requirement's unit.
+        counts = parse_counts(body["counts"], "hours", field)
+        for index, source in enumerate(counts):
+            if any(type(step) in NOT_IN_A_CONDITION for step in source.steps):
+                raise RuleDefinitionError(
+                    f"{field}: counts[{index}].steps: a condition's steps may not be only_if, "
+                    "only_if_met or cap_share"
+                )
+        categories = frozenset().union(*(source.categories for source in counts))
+    else:
+        categories = categories_of(body.get("categories"), f"{field}.categories")
+    extra = tuple(
+        parse_extra(item, f"{field}.extra[{index}]")
+        for index, item in enumerate(as_sequence(body.get("extra", []), f"{field}.extra"))
+    )
+    extra_of = None
+    if body.get("extra_of") is not None:
+        if not extra:
+            raise RuleDefinitionError(f"{field}.extra_of: only with extra")
+        extra_of = categories_of(body["extra_of"], f"{field}.extra_of")
     return OnlyIf(
         period=parse_period(body.get("period"), f"{field}.period"),
-        categories=categories_of(body.get("categories"), f"{field}.categories"),
+        categories=categories,
         min_minutes=min_minutes,
         min_sessions=min_sessions,
         same_setting=as_bool(body.get("same_setting", False), f"{field}.same_setting"),
+        counts=counts,
+        extra=extra,
+        extra_of=extra_of,
+    )
+
+
+def _parse_cap_share(body: Mapping[str, object], field: str) -> CapShare:
+    check_keys(body, frozenset({"categories", "at_most", "of"}), field)
+    categories = categories_of(body.get("categories"), f"{field}.categories")
+    of = None
+    if body.get("of") is not None:
+        of = categories_of(body["of"], f"{field}.of")
+        if not categories <= of:
+            outside = ", ".join(sorted(categories - of))
+            raise RuleDefinitionError(f"{field}.of: must include the capped {outside}")
+    return CapShare(
+        categories=categories,
+        fraction=share_fraction(body.get("at_most"), f"{field}.at_most"),
+        of=of,
     )

@@ -19,6 +19,7 @@ __all__ = [
     "Cap",
     "CapPerPeriod",
     "CapRolling",
+    "CapShare",
     "CountSource",
     "DateAnchor",
     "DistinctOf",
@@ -34,6 +35,7 @@ __all__ = [
     "LookBack",
     "Multiply",
     "OnlyIf",
+    "OnlyIfMet",
     "Period",
     "RatioRule",
     "RequirementSetRules",
@@ -137,6 +139,16 @@ class SessionFilter:
 
 
 @dataclass(frozen=True, slots=True)
+class CadenceExtra:
+    """In a period whose trigger minutes exceed `above_minutes`, this much more is required
+    (a cadence's `extra`; an `only_if` step's tiers measure the entry's own minutes)."""
+
+    above_minutes: int
+    add_sessions: int | None = None
+    add_minutes: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class CapPerPeriod:
     period: Period
     amount: int
@@ -191,16 +203,66 @@ class CapRolling:
 class OnlyIf:
     """Conditional credit: a session counts only if its period also holds at least
     `min_minutes` and/or `min_sessions` of `categories` (in its work setting, if
-    `same_setting`)."""
+    `same_setting`).
+
+    With `counts`, the condition is measured as a count is: each session through its entry's
+    `where` and steps (group supervision at half, groups of at most six), and `categories` is
+    their union. `extra` raises the minimum in a period whose own minutes exceed a threshold:
+    the raw minutes of `extra_of` (default: the categories the entry credits) in that period
+    (and setting): Oregon's 2 h of supervision in a month of up to 45 h of client contact, 3 h
+    above (OAR 833-050-0081(4)).
+    """
 
     period: Period
     categories: frozenset[str]
     min_minutes: int | None = None
     min_sessions: int | None = None
     same_setting: bool = False
+    counts: "tuple[CountSource, ...]" = ()
+    extra: tuple[CadenceExtra, ...] = ()
+    extra_of: frozenset[str] | None = None
+
+    @property
+    def listed_categories(self) -> frozenset[str]:
+        """Categories the condition reads: listed in the explanation if not credited."""
+        return self.categories | (self.extra_of or frozenset())
 
 
-Step = CapPerPeriod | Cap | Multiply | Scale | GroupCredit | HourEquivalent | CapRolling | OnlyIf
+@dataclass(frozen=True, slots=True)
+class OnlyIfMet:
+    """Conditional credit on another requirement's result for the period: a session counts
+    only if the period of cadence `requirement` holding it (in its setting, for a cadence
+    counted per setting) is satisfied or exempt; a period that cadence does not judge (part of
+    a period at the enrollment's edges) withholds nothing."""
+
+    requirement: str
+
+
+@dataclass(frozen=True, slots=True)
+class CapShare:
+    """Credit for `categories` of at most `fraction` of what the requirement credits of `of`
+    (default: all it credits), the capped categories included: "no more than 50% of the total
+    hours of supervision may be received in group supervision" (22 TAC §681.92(e)). Applied
+    after every other step; the earliest minutes are kept, the later ones beyond the share are
+    not credited."""
+
+    categories: frozenset[str]
+    fraction: Fraction
+    of: frozenset[str] | None = None
+
+
+Step = (
+    CapPerPeriod
+    | Cap
+    | Multiply
+    | Scale
+    | GroupCredit
+    | HourEquivalent
+    | CapRolling
+    | OnlyIf
+    | OnlyIfMet
+    | CapShare
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +276,12 @@ class CountSource:
 
     @property
     def condition_categories(self) -> frozenset[str]:
-        return frozenset().union(*(s.categories for s in self.steps if isinstance(s, OnlyIf)))
+        return condition_categories(self.steps)
+
+
+def condition_categories(steps: "tuple[Step, ...]") -> frozenset[str]:
+    """Categories `only_if` steps read (conditions and tiers), credited or not."""
+    return frozenset().union(*(s.listed_categories for s in steps if isinstance(s, OnlyIf)))
 
 
 # ---- rule kinds ----
@@ -242,17 +309,7 @@ class TotalRule:
     @property
     def condition_categories(self) -> frozenset[str]:
         entries = frozenset().union(*(source.condition_categories for source in self.counts))
-        shared = frozenset().union(*(s.categories for s in self.steps if isinstance(s, OnlyIf)))
-        return entries | shared
-
-
-@dataclass(frozen=True, slots=True)
-class CadenceExtra:
-    """In a period whose trigger minutes exceed `above_minutes`, this much more is required."""
-
-    above_minutes: int
-    add_sessions: int | None = None
-    add_minutes: int | None = None
+        return entries | condition_categories(self.steps)
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,10 +343,18 @@ class CadenceRule:
     distinct: SubPeriod | None = None
     # None: the program file's default (RequirementSetRules.leave_exemption).
     leave_exemption: LeaveExemption | None = None
+    # Each (period, work setting) is judged on its own: "one unit of supervision in each week
+    # for which experience is claimed, in each setting" (California BBS). A period with nothing
+    # in any setting is judged once, with no setting.
+    per_setting: bool = False
 
     @property
     def distinct_unit(self) -> SubPeriod | None:
         return "day" if self.distinct_days else self.distinct
+
+    @property
+    def condition_categories(self) -> frozenset[str]:
+        return frozenset().union(*(source.condition_categories for source in self.counts))
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +386,10 @@ class RatioRule:
     verified_only: bool = True
     advisory: bool = False
     where: SessionFilter | None = None
+    # Either side may be measured after steps, as a total's counts are (group supervision
+    # weighted before the ratio); `categories` / `per_categories` are then their categories.
+    counts: tuple[CountSource, ...] = ()
+    per_counts: tuple[CountSource, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

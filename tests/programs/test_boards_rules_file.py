@@ -186,3 +186,146 @@ def test_a_leave_policy_gives_a_share_or_days_not_both():
         "x.yaml:8: leave_exemption: {'share': 0.5, 'days': 14} is valid under each of "
         "{'required': ['days']}, {'required': ['share']}"
     ]
+
+
+# ---- conditions as boards write them, share caps, weighted ratios ----
+
+CONDITIONS = """\
+requirements:
+  - key: weekly_supervision
+    name: A unit a week in each setting with counseling
+    kind: cadence
+    period: week
+    min_hours: 1
+    per_setting: true
+    counts:
+      - categories: [supervision_individual]
+      - categories: [supervision_group]
+        where: {max_group_size: 8}
+        steps: [{scale: 0.5}]
+    trigger_categories: [client_individual]
+    required_above_hours: 0
+  - key: experience
+    name: Experience
+    kind: total
+    unit: hours
+    minimum: 3000
+    counts:
+      - categories: [client_individual]
+        steps:
+          - only_if:
+              period: month
+              counts:
+                - categories: [supervision_individual]
+                - categories: [supervision_group]
+                  where: {max_group_size: 6}
+              min_hours: 2
+              extra: [{above_hours: 45, add_hours: 1}]
+          - only_if_met: {requirement: weekly_supervision}
+      - categories: [non_clinical, supervision_individual, supervision_group]
+    steps:
+      - cap_share: {categories: [supervision_group], at_most: 0.5}
+  - key: ratio
+    name: One in eight, group weighted
+    kind: ratio
+    counts:
+      - categories: [supervision_individual]
+      - categories: [supervision_group]
+        steps: [{group_credit: {divide_above: 4, at_or_below: 0.5}}]
+    per_categories: [client_individual]
+    per: 8
+"""
+
+
+def test_conditions_share_caps_and_weighted_ratios_round_trip():
+    document = read(CONDITIONS)
+
+    cadence, total, ratio = document.rules.rules
+    assert cadence.per_setting is True
+    only_if, only_if_met = total.counts[0].steps
+    assert (only_if.categories, only_if.extra[0].above_minutes) == (
+        frozenset({"supervision_individual", "supervision_group"}),
+        45 * 60,
+    )
+    assert only_if_met.requirement == "weekly_supervision"
+    assert total.steps[0].fraction == Fraction(1, 2)
+    assert ratio.categories == frozenset({"supervision_individual", "supervision_group"})
+    stored = document.canonical["requirements"][1]["counts"][0]["steps"][0]["only_if"]
+    assert stored == {
+        "period": "month",
+        "counts": [
+            {"categories": ["supervision_individual"], "steps": []},
+            {
+                "categories": ["supervision_group"],
+                "steps": [],
+                "where": {"approved_provider": False, "max_group_size": 6},
+            },
+        ],
+        "min_hours": 2,
+        "same_setting": False,
+        "extra": [{"above_hours": 45, "add_hours": 1}],
+    }
+    round_trips(CONDITIONS)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ("only_if_met: {requirement: weekly_supervision}", "only_if_met: {requirement: ratio}"),
+            [
+                "x.yaml:38: requirements[1].counts[0].steps[1].only_if_met.requirement: 'ratio' "
+                "is not a cadence requirement in this file"
+            ],
+        ),
+        (
+            (
+                "      - cap_share: {categories: [supervision_group], at_most: 0.5}\n",
+                "      - cap_share: {categories: [supervision_group], at_most: 0.5}\n      - cap: 100\n",
+            ),
+            [
+                "x.yaml:41: requirements[1].steps[0].cap_share: cap_share must be the last of a "
+                "total's own steps"
+            ],
+        ),
+        (
+            (
+                "              min_hours: 2\n",
+                "              min_hours: 2\n              categories: [supervision_individual]\n",
+            ),
+            [
+                "x.yaml:31: requirements[1].counts[0].steps[0].only_if: {'period': 'month', "
+                "'counts': [{'categories': ['supervision_individual']}, {'categories': "
+                "['supervision_group'], 'where': {'max_group_size': 6}}], 'min_hours': 2, "
+                "'categories': ['supervision_individual'], 'extra': [{'above_hours': 45, "
+                "'add_hours': 1}]} is valid under each of {'required': ['counts']}, {'required': "
+                "['categories']}"
+            ],
+        ),
+        (
+            (
+                "extra: [{above_hours: 45, add_hours: 1}]",
+                "extra: [{above_hours: 45.001, add_hours: 1}]",
+            ),
+            [
+                "x.yaml:37: requirements[1].counts[0].steps[0].only_if.extra[0].above_hours: "
+                "45.001 hours is not a whole number of minutes"
+            ],
+        ),
+        (
+            (
+                "- categories: [supervision_group]\n                  where",
+                "- categories: [supervision_imaginary]\n                  where",
+            ),
+            [
+                "x.yaml:34: requirements[1].counts[0].steps[0].only_if.counts[1].categories[0]: "
+                "unknown category 'supervision_imaginary'"
+            ],
+        ),
+    ],
+)
+def test_bad_conditions_are_refused_by_their_line(change, expected):
+    old, new = change
+    assert old in CONDITIONS
+
+    assert refused(CONDITIONS.replace(old, new)) == expected

@@ -56,6 +56,7 @@ def test_the_docs_have_an_example_for_every_kind_step_and_filter():
         *("provider_kinds", "max_group_size", "min_session_minutes", "of: required"),
         *("of: actual", "per_period", "since: milestone", "since: first_session"),
         *("weekdays:", "distinct: week", "leave_exemption:", "leaves_of_at_least"),
+        *("only_if_met", "cap_share", "per_setting", "per_categories"),
     ):
         assert word in text, word
 
