@@ -562,8 +562,10 @@ def _canonical_new_kind(r: Mapping[str, Any], out: dict[str, Any]) -> None:
     kind = r["kind"]
     if kind == "average":
         out["categories"] = list(r["categories"])
-        out["block_weeks"] = r["block_weeks"]
-        for key in ("min_hours_per_week", "max_hours_per_week"):
+        for key in ("block_weeks", "block_days"):
+            if key in r:
+                out[key] = r[key]
+        for key in ("min_hours_per_week", "max_hours_per_week", "min_free_days_per_week"):
             if key in r:
                 out[key] = _number(r[key])
         out["allowed_misses"] = r.get("allowed_misses", 0)

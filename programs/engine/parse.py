@@ -86,7 +86,15 @@ _KIND_KEYS = {
     },
     "ratio": _COMMON_KEYS | {"categories", "per_categories", "per", "counts", "per_counts"},
     "average": _COMMON_KEYS
-    | {"categories", "block_weeks", "min_hours_per_week", "max_hours_per_week", "allowed_misses"},
+    | {
+        "categories",
+        "block_weeks",
+        "block_days",
+        "min_hours_per_week",
+        "max_hours_per_week",
+        "min_free_days_per_week",
+        "allowed_misses",
+    },
     "share": _BASE_KEYS | {"requirement", "categories", "at_least", "at_most", "of"},
     "distinct": _COMMON_KEYS | {"categories", "of", "at_least", "at_most", "per_period"},
     "gap": _COMMON_KEYS | {"categories", "max_days", "allowed_misses"},
@@ -417,23 +425,50 @@ def _parse_cadence(f: _Fields) -> CadenceRule:
     )
 
 
+AVERAGE_MEASURES = ("min_hours_per_week", "max_hours_per_week", "min_free_days_per_week")
+
+
 def _parse_average(f: _Fields) -> AverageRule:
-    given = [
-        name for name in ("min_hours_per_week", "max_hours_per_week") if f.raw.get(name) is not None
-    ]
+    given = [name for name in AVERAGE_MEASURES if f.raw.get(name) is not None]
+    if "min_free_days_per_week" in given and len(given) > 1:
+        raise RuleDefinitionError(
+            f"{f.where}: min_free_days_per_week: not with min_hours_per_week or max_hours_per_week"
+        )
     if len(given) != 1:
         raise RuleDefinitionError(
             f"{f.where}: min_hours_per_week: give exactly one of min_hours_per_week, "
+            "max_hours_per_week (or min_free_days_per_week alone)"
+            if given
+            else f"{f.where}: min_hours_per_week: give exactly one of min_hours_per_week, "
             "max_hours_per_week"
         )
     [name] = given
+    if (f.raw.get("block_weeks") is None) == (f.raw.get("block_days") is None):
+        raise RuleDefinitionError(
+            f"{f.where}: block_weeks: give exactly one of block_weeks, block_days"
+        )
+    block_weeks = block_days = 0
+    if f.raw.get("block_days") is not None:
+        block_days = positive_whole(f.raw["block_days"], f.field("block_days"))
+    else:
+        block_weeks = positive_whole(f.raw.get("block_weeks"), f.field("block_weeks"))
+    free_days = None
+    minutes_per_week = 0
+    if name == "min_free_days_per_week":
+        free_days = fraction(f.raw[name], f.field(name))
+        if not 0 < free_days <= 7:
+            raise RuleDefinitionError(f"{f.where}: {name}: must be more than 0 and at most 7")
+    else:
+        minutes_per_week = amount(f.raw[name], "hours", f.field(name), positive=True)
     return AverageRule(
         key=f.key,
         name=f.name,
         categories=f.categories(),
-        block_weeks=positive_whole(f.raw.get("block_weeks"), f.field("block_weeks")),
-        minutes_per_week=amount(f.raw[name], "hours", f.field(name), positive=True),
-        limit="at_least" if name == "min_hours_per_week" else "at_most",
+        block_weeks=block_weeks,
+        minutes_per_week=minutes_per_week,
+        block_days=block_days or None,
+        free_days_per_week=free_days,
+        limit="at_most" if name == "max_hours_per_week" else "at_least",
         allowed_misses=whole_number(f.raw.get("allowed_misses", 0), f.field("allowed_misses")),
         verified_only=f.verified_only,
         advisory=f.advisory,

@@ -360,7 +360,14 @@ class CadenceRule:
 @dataclass(frozen=True, slots=True)
 class AverageRule:
     """Per block of `block_weeks` weeks, at least (or at most) so many minutes per active week;
-    leave days are taken out of the block's length."""
+    leave days are taken out of the block's length.
+
+    `block_days`: blocks of that many days from the enrollment start instead (`block_weeks` is
+    then 0). `free_days_per_week`: the block needs at least that many days free of the
+    categories per seven active days instead of minutes ("one day in seven free of clinical work
+    and required education, when averaged over four weeks", ACGME Common Program Requirements
+    VI.F), leave days taken out of the block first; `minutes_per_week` is then 0.
+    """
 
     key: str
     name: str
@@ -372,6 +379,8 @@ class AverageRule:
     verified_only: bool = True
     advisory: bool = False
     where: SessionFilter | None = None
+    block_days: int | None = None
+    free_days_per_week: Fraction | None = None
 
 
 @dataclass(frozen=True, slots=True)

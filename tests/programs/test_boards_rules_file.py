@@ -329,3 +329,42 @@ def test_bad_conditions_are_refused_by_their_line(change, expected):
     assert old in CONDITIONS
 
     assert refused(CONDITIONS.replace(old, new)) == expected
+
+
+FREE_DAYS = """\
+categories:
+  - key: clinical_work
+    name: Clinical work
+    verification: self_report
+requirements:
+  - key: one_day_in_seven
+    name: One day in seven free
+    kind: average
+    categories: [clinical_work]
+    block_days: 28
+    min_free_days_per_week: 1
+"""
+
+
+def test_free_day_averages_over_day_blocks_round_trip():
+    document = read(FREE_DAYS)
+
+    [rule] = document.rules.rules
+    assert (rule.block_days, rule.block_weeks, rule.free_days_per_week) == (28, 0, Fraction(1))
+    assert document.canonical["requirements"][0] == {
+        "key": "one_day_in_seven",
+        "name": "One day in seven free",
+        "kind": "average",
+        "categories": ["clinical_work"],
+        "block_days": 28,
+        "min_free_days_per_week": 1,
+        "allowed_misses": 0,
+        "verified_only": True,
+        "advisory": False,
+    }
+    round_trips(FREE_DAYS)
+
+
+def test_an_unknown_key_that_is_not_text_is_reported_by_its_line():
+    # Found by the fuzz test: a null key at the top of a file crashed the report.
+    assert refused("~: 1\n" + MONTHLY) == ["x.yaml:1: None: unknown field None"]
