@@ -325,6 +325,11 @@ def _referenced_categories(
         for j, count in enumerate(requirement.get(field, [])):
             for k, key in enumerate(count["categories"]):
                 found.append(((*base, field, j, "categories", k), key))
+    own_case = requirement.get("own_case", {})
+    for k, key in enumerate(own_case.get("categories", [])):
+        found.append(((*base, "own_case", "categories", k), key))
+    if "as" in own_case:
+        found.append(((*base, "own_case", "as"), own_case["as"]))
     for path, step in _steps_of(requirement, base):
         [(name, value)] = step.items()
         for field in STEP_CATEGORY_FIELDS.get(name, ()):
@@ -377,6 +382,9 @@ def _check_amounts(
     for name in HOUR_FIELDS:
         if name in requirement:
             amounts.append(((*base, name), requirement[name], "hours"))
+    if "own_case" in requirement:
+        path = (*base, "own_case", "max_hours_per_session")
+        amounts.append((path, requirement["own_case"]["max_hours_per_session"], "hours"))
     for i, extra in enumerate(requirement.get("extra", [])):
         for name in ("above_hours", "add_hours"):
             if name in extra:
@@ -432,6 +440,17 @@ def _canonical_cap_share(value: Mapping[str, Any]) -> dict[str, Any]:
     if "of" in value:
         cap_share["of"] = list(value["of"])
     return cap_share
+
+
+def _canonical_own_case(value: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "categories": list(value["categories"]),
+        "as": value["as"],
+        "max_hours_per_session": _number(value["max_hours_per_session"]),
+    }
+    if "max_group_size" in value:
+        out["max_group_size"] = value["max_group_size"]
+    return out
 
 
 def _canonical_extra(extras: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -555,6 +574,8 @@ def _canonical_cadence(r: Mapping[str, Any], out: dict[str, Any]) -> None:
         out["extra"] = _canonical_extra(r["extra"])
     if r.get("per_setting", False):
         out["per_setting"] = True
+    if "own_case" in r:
+        out["own_case"] = _canonical_own_case(r["own_case"])
 
 
 def _canonical_new_kind(r: Mapping[str, Any], out: dict[str, Any]) -> None:
@@ -611,6 +632,8 @@ def _canonical_requirement(r: Mapping[str, Any]) -> dict[str, Any]:
         # checksum.
         if r.get("steps"):
             out["steps"] = _canonical_steps(r["steps"])
+        if "own_case" in r:
+            out["own_case"] = _canonical_own_case(r["own_case"])
     elif kind == "cadence":
         _canonical_cadence(r, out)
     elif kind == "ratio":

@@ -49,6 +49,7 @@ def evaluate_cadence(
         where=rule.where,
         listed=(("trigger", rule.trigger_categories), ("condition", rule.condition_categories)),
         verdicts=verdicts,
+        own_case=rule.own_case,
     )
     all_bounds = periods_within(facts.start, facts.end, rule.period, context.week_start)
     bounds_of = {bounds[0]: bounds for bounds in all_bounds}

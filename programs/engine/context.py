@@ -73,7 +73,10 @@ class Context:
         where: SessionFilter | None = None,
         unfiltered: frozenset[str] = frozenset(),
         last_check: Callable[[SessionFact], str | None] | None = None,
+        ordered: tuple[SessionFact, ...] | None = None,
     ) -> Eligibility:
+        """`ordered`: the sessions to split, chronologically, when not the enrollment's own
+        (a session counted in two parts)."""
         return split_sessions(
             self.facts,
             categories,
@@ -83,5 +86,5 @@ class Context:
             where=where,
             unfiltered=unfiltered,
             last_check=last_check,
-            ordered=self.ordered,
+            ordered=self.ordered if ordered is None else ordered,
         )

@@ -16,7 +16,7 @@ from programs.engine.context import Context
 from programs.engine.eligibility import BoundFilter
 from programs.engine.facts import SessionFact
 from programs.engine.results import Contribution, Exclusion, Role, StepEffect
-from programs.engine.rules import CapShare, CountSource, SessionFilter, Step, Unit
+from programs.engine.rules import CapShare, CountSource, OwnCase, SessionFilter, Step, Unit
 from programs.engine.steps import PeriodVerdicts, StepInputs, StepRunner
 
 
@@ -65,6 +65,7 @@ def credit_counts(
     listed: Sequence[tuple[Role, frozenset[str]]] = (),
     shared_steps: Sequence[Step] = (),
     verdicts: Mapping[str, PeriodVerdicts] | None = None,
+    own_case: OwnCase | None = None,
 ) -> Credited:
     """Every session of the counted categories in chronological order, with its steps: its
     entry's, then `shared_steps` (one runner for all entries), then a `cap_share` on the
@@ -73,7 +74,8 @@ def credit_counts(
     Sessions of `listed` categories that are not counted are listed with that role (the first
     that names them: triggers, conditions), credited 0. `only_if` steps look at the eligible
     sessions of their categories, counted or not (a counted one must also have passed the
-    filters); `only_if_met` steps at `verdicts`.
+    filters); `only_if_met` steps at `verdicts`. With `own_case`, a group session with minutes on
+    the trainee's own case is counted as two parts (see OwnCase), each listed once.
     """
     router = CountsRouter(counts, context)
     counted = frozenset().union(*(source.categories for source in counts))
@@ -82,12 +84,17 @@ def credit_counts(
         for category in categories - counted:
             roles.setdefault(category, role)
     listed_only = frozenset(roles)
+    parts: Mapping[SessionFact, tuple[str, str]] = {}
+    ordered = None
+    if own_case is not None:
+        ordered, parts = own_case_parts(own_case, context.ordered)
     split = context.split(
         counted | listed_only,
         verified_only=verified_only,
         where=where,
         unfiltered=listed_only,
         last_check=router.reason,
+        ordered=ordered,
     )
     inputs = StepInputs(
         calendar=context.calendar,
@@ -113,6 +120,7 @@ def credit_counts(
         if streamed:
             credited, more = shared.run(session, credited)
             effects += more
+        part, note = parts.get(session, ("", "")) if parts else ("", "")
         explanation.append(
             Contribution(
                 session_id=session.id,
@@ -121,11 +129,77 @@ def credit_counts(
                 input=value,
                 credited=credited,
                 steps=effects,
+                part=part,
+                note=note,
             )
         )
     for final in finals:
         explanation = cap_share(final, explanation, unit)
-    return Credited(explanation=tuple(explanation), excluded=split.excluded)
+    excluded = split.excluded
+    if own_case is not None:
+        excluded = _label_parts(excluded, own_case, parts)
+    return Credited(explanation=tuple(explanation), excluded=excluded)
+
+
+def own_case_parts(
+    own_case: OwnCase, ordered: Sequence[SessionFact]
+) -> tuple[tuple[SessionFact, ...], dict[SessionFact, tuple[str, str]]]:
+    """The sessions with each group session that has own-case minutes replaced by its two
+    parts (own case as `as_category`, up to the limit; the rest as the session's category),
+    and each part's label and note. A part of no minutes is left out."""
+    out: list[SessionFact] = []
+    parts: dict[SessionFact, tuple[str, str]] = {}
+    for session in ordered:
+        own = session.own_case_minutes
+        if session.category not in own_case.categories or not own:
+            out.append(session)
+            continue
+        size = session.group_size
+        if (
+            own_case.max_group_size is not None
+            and size is not None
+            and size > own_case.max_group_size
+        ):
+            out.append(session)
+            parts[session] = (
+                "",
+                f"own case not counted apart: a group of {size} is larger than "
+                f"{own_case.max_group_size}",
+            )
+            continue
+        individual = min(own, own_case.max_minutes)
+        rest = session.minutes - individual
+        how = (
+            f"{own} of the {session.minutes}-minute meeting on the trainee's own case: "
+            f"{individual} min as {own_case.as_category} (at most {own_case.max_minutes} a "
+            f"session), {rest} min as {session.category}"
+        )
+        for label, category, minutes in (
+            ("own_case", own_case.as_category, individual),
+            ("group", session.category, rest),
+        ):
+            if minutes > 0:
+                part = dataclasses.replace(
+                    session, category=category, minutes=minutes, own_case_minutes=None
+                )
+                out.append(part)
+                parts[part] = (label, how)
+    return tuple(out), parts
+
+
+def _label_parts(
+    excluded: tuple[Exclusion, ...],
+    own_case: OwnCase,
+    parts: Mapping[SessionFact, tuple[str, str]],
+) -> tuple[Exclusion, ...]:
+    """An excluded part says which part it is (its category tells them apart)."""
+    split_ids = {session.id for session, (label, _) in parts.items() if label}
+    return tuple(
+        dataclasses.replace(e, part="own_case" if e.category == own_case.as_category else "group")
+        if e.session_id in split_ids
+        else e
+        for e in excluded
+    )
 
 
 def cap_share(

@@ -27,6 +27,7 @@ from programs.engine.parse_parts import (
     parse_duration,
     parse_extra,
     parse_leave_exemption,
+    parse_own_case,
     parse_period,
     parse_steps,
     parse_sub_period,
@@ -47,6 +48,7 @@ from programs.engine.rules import (
     GapRule,
     LeaveExemption,
     Limit,
+    OwnCase,
     RatioRule,
     RequirementSetRules,
     Rule,
@@ -66,7 +68,7 @@ ELAPSED_SINCE: tuple[ElapsedSince, ...] = ("start", "first_session", "milestone"
 _BASE_KEYS = frozenset({"key", "name", "description", "kind", "advisory"})
 _COMMON_KEYS = _BASE_KEYS | {"verified_only", "where"}
 _KIND_KEYS = {
-    "total": _COMMON_KEYS | {"unit", "minimum", "counts", "steps"},
+    "total": _COMMON_KEYS | {"unit", "minimum", "counts", "steps", "own_case"},
     "cadence": _COMMON_KEYS
     | {
         "categories",
@@ -79,6 +81,7 @@ _KIND_KEYS = {
         "distinct",
         "leave_exemption",
         "per_setting",
+        "own_case",
         "min_periods",
         "trigger_categories",
         "required_above_hours",
@@ -224,6 +227,10 @@ class _Fields:
     def categories(self, name: str = "categories") -> frozenset[str]:
         return categories_of(self.raw.get(name), self.field(name))
 
+    def own_case(self, credited: frozenset[str]) -> OwnCase | None:
+        raw = self.raw.get("own_case")
+        return None if raw is None else parse_own_case(raw, credited, self.field("own_case"))
+
     def limit(self) -> tuple[Limit, object]:
         """Exactly one of at_least / at_most, and its value."""
         given = [name for name in ("at_least", "at_most") if self.raw.get(name) is not None]
@@ -291,6 +298,7 @@ def _parse_total(f: _Fields) -> TotalRule:
         advisory=f.advisory,
         where=f.filter,
         steps=steps,
+        own_case=f.own_case(credited),
     )
 
 
@@ -422,6 +430,7 @@ def _parse_cadence(f: _Fields) -> CadenceRule:
         if raw.get("leave_exemption") is None
         else parse_leave_exemption(raw["leave_exemption"], f.field("leave_exemption")),
         per_setting=per_setting,
+        own_case=f.own_case(categories),
     )
 
 

@@ -35,6 +35,7 @@ from programs.engine.rules import (
     Multiply,
     OnlyIf,
     OnlyIfMet,
+    OwnCase,
     Period,
     Scale,
     SessionFilter,
@@ -174,6 +175,36 @@ def parse_extra(raw: object, where: str) -> CadenceExtra:
         above_minutes=amount(body.get("above_hours"), "hours", f"{where}.above_hours"),
         add_sessions=add_sessions,
         add_minutes=add_minutes,
+    )
+
+
+def parse_own_case(raw: object, credited: frozenset[str], where: str) -> OwnCase:
+    """`{categories, as, max_hours_per_session, max_group_size}`; both parts must be credited."""
+    body = as_mapping(raw, where)
+    check_keys(
+        body, frozenset({"categories", "as", "max_hours_per_session", "max_group_size"}), where
+    )
+    categories = categories_of(body.get("categories"), f"{where}.categories")
+    as_category = as_str(body.get("as"), f"{where}.as")
+    if as_category in categories:
+        raise RuleDefinitionError(f"{where}.as: {as_category} is also split")
+    for name, names in (("categories", categories), ("as", frozenset({as_category}))):
+        outside = names - credited
+        if outside:
+            raise RuleDefinitionError(
+                f"{where}.{name}: {', '.join(sorted(outside))} not counted by the requirement"
+            )
+    group = body.get("max_group_size")
+    return OwnCase(
+        categories=categories,
+        as_category=as_category,
+        max_minutes=amount(
+            body.get("max_hours_per_session"),
+            "hours",
+            f"{where}.max_hours_per_session",
+            positive=True,
+        ),
+        max_group_size=None if group is None else positive_whole(group, f"{where}.max_group_size"),
     )
 
 

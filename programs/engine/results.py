@@ -2,7 +2,8 @@
 
 Every logged session of a category a requirement references appears in that requirement's
 result exactly once: in `explanation` (credited, possibly partly or not at all after caps) or in
-`excluded` with a reason. Nothing is dropped silently.
+`excluded` with a reason; a session a rule counts in two parts (`own_case`), once per part.
+Nothing is dropped silently.
 """
 
 from dataclasses import dataclass
@@ -67,6 +68,10 @@ class Contribution:
     credited: int
     steps: tuple[StepEffect, ...] = ()
     role: Role = "credit"
+    # A session counted in two parts (a rule's `own_case`): "own_case" or "group"; each part is
+    # listed once, with `note` saying how the session was divided.
+    part: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +81,7 @@ class Exclusion:
     category: str
     minutes: int
     reason: str
+    part: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,7 @@ __all__ = [
     "Multiply",
     "OnlyIf",
     "OnlyIfMet",
+    "OwnCase",
     "Period",
     "RatioRule",
     "RequirementSetRules",
@@ -284,6 +285,20 @@ def condition_categories(steps: "tuple[Step, ...]") -> frozenset[str]:
     return frozenset().union(*(s.listed_categories for s in steps if isinstance(s, OnlyIf)))
 
 
+@dataclass(frozen=True, slots=True)
+class OwnCase:
+    """One session, two formats: in a group session of `categories` (at most `max_group_size`
+    participants, when given), the minutes on the trainee's own case count as `as_category`,
+    up to `max_minutes` a session, and the rest of the meeting as the session's own category.
+    EMDRIA-style consultation: at most 30 minutes of individual consultation a session, in a
+    group of no more than four."""
+
+    categories: frozenset[str]
+    as_category: str
+    max_minutes: int
+    max_group_size: int | None = None
+
+
 # ---- rule kinds ----
 
 
@@ -300,6 +315,7 @@ class TotalRule:
     # Run after each entry's own steps, on every entry's sessions together, chronologically
     # ("no more than 40 hours in any seven days" across all kinds of experience).
     steps: tuple[Step, ...] = ()
+    own_case: OwnCase | None = None
 
     @property
     def categories(self) -> frozenset[str]:
@@ -347,6 +363,7 @@ class CadenceRule:
     # for which experience is claimed, in each setting" (California BBS). A period with nothing
     # in any setting is judged once, with no setting.
     per_setting: bool = False
+    own_case: OwnCase | None = None
 
     @property
     def distinct_unit(self) -> SubPeriod | None:

@@ -61,16 +61,7 @@ def _requirement_to_dict(result: RequirementResult) -> JsonDict:
         "status": result.status,
         "advisory": result.advisory,
         "projected_completion": completion.isoformat() if completion else None,
-        "excluded": [
-            {
-                "session_id": e.session_id,
-                "date": e.date.isoformat(),
-                "category": e.category,
-                "minutes": e.minutes,
-                "reason": e.reason,
-            }
-            for e in result.excluded
-        ],
+        "excluded": [_exclusion_to_dict(e) for e in result.excluded],
         "explanation": [_contribution_to_dict(c) for c in result.explanation],
         "periods": [_period_to_dict(p) for p in result.periods],
         "periods_missed": result.periods_missed,
@@ -111,8 +102,21 @@ def _period_to_dict(period: PeriodResult) -> JsonDict:
     return out
 
 
+def _exclusion_to_dict(exclusion: Exclusion) -> JsonDict:
+    out: JsonDict = {
+        "session_id": exclusion.session_id,
+        "date": exclusion.date.isoformat(),
+        "category": exclusion.category,
+        "minutes": exclusion.minutes,
+        "reason": exclusion.reason,
+    }
+    if exclusion.part:
+        out["part"] = exclusion.part
+    return out
+
+
 def _contribution_to_dict(contribution: Contribution) -> JsonDict:
-    return {
+    out: JsonDict = {
         "session_id": contribution.session_id,
         "date": contribution.date.isoformat(),
         "category": contribution.category,
@@ -130,6 +134,11 @@ def _contribution_to_dict(contribution: Contribution) -> JsonDict:
         ],
         "role": contribution.role,
     }
+    if contribution.part:
+        out["part"] = contribution.part
+    if contribution.note:
+        out["note"] = contribution.note
+    return out
 
 
 def _requirement_from_dict(data: Mapping[str, Any]) -> RequirementResult:
@@ -154,6 +163,7 @@ def _requirement_from_dict(data: Mapping[str, Any]) -> RequirementResult:
                 category=str(e["category"]),
                 minutes=int(e["minutes"]),
                 reason=str(e["reason"]),
+                part=str(e.get("part", "")),
             )
             for e in data["excluded"]
         ),
@@ -216,6 +226,8 @@ def _contribution_from_dict(data: Mapping[str, Any]) -> Contribution:
             for s in data["steps"]
         ),
         role=_literal(data["role"], Role),
+        part=str(data.get("part", "")),
+        note=str(data.get("note", "")),
     )
 
 

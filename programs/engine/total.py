@@ -27,6 +27,7 @@ def evaluate_total(
         listed=(("condition", rule.condition_categories),),
         shared_steps=rule.steps,
         verdicts=verdicts,
+        own_case=rule.own_case,
     )
     explanation = counted.explanation
     credited = sum(contribution.credited for contribution in explanation)

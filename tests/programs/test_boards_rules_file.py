@@ -368,3 +368,41 @@ def test_free_day_averages_over_day_blocks_round_trip():
 def test_an_unknown_key_that_is_not_text_is_reported_by_its_line():
     # Found by the fuzz test: a null key at the top of a file crashed the report.
     assert refused("~: 1\n" + MONTHLY) == ["x.yaml:1: None: unknown field None"]
+
+
+OWN_CASE = """\
+requirements:
+  - key: consultation
+    name: Consultation
+    kind: total
+    unit: hours
+    minimum: 20
+    counts:
+      - categories: [consultation_individual, consultation_group]
+    own_case:
+      categories: [consultation_group]
+      as: consultation_individual
+      max_hours_per_session: 0.5
+      max_group_size: 4
+"""
+
+
+def test_own_case_counting_round_trips():
+    document = read(OWN_CASE)
+
+    [rule] = document.rules.rules
+    assert (rule.own_case.as_category, rule.own_case.max_minutes) == ("consultation_individual", 30)
+    assert document.canonical["requirements"][0]["own_case"] == {
+        "categories": ["consultation_group"],
+        "as": "consultation_individual",
+        "max_hours_per_session": 0.5,
+        "max_group_size": 4,
+    }
+    round_trips(OWN_CASE)
+
+
+def test_own_case_hours_must_be_whole_minutes():
+    assert refused(OWN_CASE.replace("0.5", "0.501")) == [
+        "x.yaml:19: requirements[0].own_case.max_hours_per_session: 0.501 hours is not a whole "
+        "number of minutes"
+    ]
