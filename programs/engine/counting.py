@@ -29,15 +29,23 @@ class CountsRouter:
             None if source.where is None else BoundFilter.bind(source.where, context.facts)
             for source in counts
         )
+        # reason() finds the entry while splitting; entry() is asked again when crediting.
+        self._found: dict[int, int | None] = {}
 
     def entry(self, session: SessionFact) -> int | None:
+        key = id(session)
+        if key in self._found:
+            return self._found[key]
+        found = None
         for index, source in enumerate(self._counts):
             if session.category not in source.categories:
                 continue
             bound = self._filters[index]
             if bound is None or bound.reason(session) is None:
-                return index
-        return None
+                found = index
+                break
+        self._found[key] = found
+        return found
 
     def reason(self, session: SessionFact) -> str | None:
         if self.entry(session) is not None:
@@ -101,6 +109,7 @@ def credit_counts(
         seen=split.eligible,
         facts=context.facts,
         verdicts={} if verdicts is None else verdicts,
+        cache=context.memo,
     )
     runners = [StepRunner(source.steps, inputs, source.categories) for source in counts]
     finals = [step for step in shared_steps if isinstance(step, CapShare)]
