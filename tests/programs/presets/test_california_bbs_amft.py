@@ -82,3 +82,31 @@ def test_hours_older_than_six_years_before_the_application_do_not_count(log):
 
     # 1 May 2025 - 6 years = 1 May 2019: 30 April 2019 is older
     assert [e.reason for e in result.requirements[1].excluded] == ["outside_look_back"]
+
+
+def test_supervision_is_weighed_in_units_and_due_in_each_setting(log):
+    # given one week: at the clinic 12 h of counseling with 1 h individual and 2 h in a group of
+    # six (two units, as 12 h need); at the school 4 h of counseling with only 1 h in a group (half
+    # a unit); today's main counted the raw group hour as enough
+    monday = date(2023, 1, 2)
+    sessions = [
+        log(monday, 720, "client_individual", setting="clinic"),
+        log(monday + timedelta(days=1), 60, "supervision_individual", setting="clinic"),
+        log(monday + timedelta(days=2), 120, "supervision_group", group_size=6, setting="clinic"),
+        log(monday + timedelta(days=3), 240, "client_individual", setting="school"),
+        log(monday + timedelta(days=4), 60, "supervision_group", group_size=6, setting="school"),
+    ]
+
+    result = run("california-bbs-amft", sessions, **ASSOCIATESHIP)
+
+    direct = result.requirements[1]
+    assert [(c.input, c.credited) for c in direct.explanation if c.role == "credit"] == [
+        (720, 720),
+        (240, 0),
+    ]
+    weekly = result.requirements[3]
+    first_week = [p for p in weekly.periods if p.start == monday]
+    assert [(p.setting, p.minutes, p.required_minutes, p.satisfied) for p in first_week] == [
+        ("clinic", 120, 120, True),
+        ("school", 30, 60, False),
+    ]
