@@ -149,7 +149,22 @@ def period_verdicts(rule: CadenceRule, result: RequirementResult) -> PeriodVerdi
         period=rule.period,
         per_setting=rule.per_setting,
         met={(p.start, p.setting): p.satisfied or p.exempt for p in result.periods},
+        found={(p.start, p.setting): _found(rule, p) for p in result.periods if not p.satisfied},
     )
+
+
+def _found(rule: CadenceRule, period: PeriodResult) -> str:
+    """What a period had against what it needed: "60 of 120 min", "1 of 2 sessions"."""
+    minutes = period.required_minutes if period.required_minutes is not None else rule.min_minutes
+    sessions = (
+        period.required_sessions if period.required_sessions is not None else rule.min_sessions
+    )
+    parts = []
+    if minutes is not None:
+        parts.append(f"{period.minutes} of {minutes} min")
+    if sessions is not None:
+        parts.append(f"{period.sessions} of {sessions} sessions")
+    return ", ".join(parts)
 
 
 def _session_settings(context: Context) -> dict[int, str | None]:

@@ -69,10 +69,13 @@ PeriodKey = tuple[date, str | None]
 
 @dataclass(frozen=True, slots=True)
 class PeriodVerdicts:
+    """A cadence's judged periods: met or not, and what was found against what was needed."""
+
     requirement: str
     period: Period
     per_setting: bool
     met: Mapping[PeriodKey, bool]
+    found: Mapping[PeriodKey, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,7 +422,9 @@ class _OnlyIfMet:
         if verdicts.met.get((start, setting), True):
             return StepEffect(step=label, before=value, after=value)
         where = f" in setting {setting}" if verdicts.per_setting and setting is not None else ""
+        found = verdicts.found.get((start, setting), "")
         note = (
-            f"{verdicts.requirement} not met in the {verdicts.period} of {start.isoformat()}{where}"
+            f"{verdicts.requirement} not met in the {verdicts.period} of {start.isoformat()}"
+            f"{where}{f' ({found})' if found else ''}"
         )
         return StepEffect(step=label, before=value, after=0, capped_off=value, note=note)

@@ -236,7 +236,7 @@ def test_hours_count_only_where_the_weekly_cadence_was_met(make_facts, make_rule
     experience = result.requirements[0]
     assert [(c.input, c.credited) for c in experience.explanation] == [(720, 0), (300, 300)]
     assert experience.explanation[0].steps[0].note == (
-        "weekly_supervision not met in the week of 2025-03-03 in setting clinic"
+        "weekly_supervision not met in the week of 2025-03-03 in setting clinic (60 of 120 min)"
     )
 
 
