@@ -89,8 +89,8 @@ class PeriodResult:
     """One period lying entirely inside the enrollment (cadence and average rules), or one gap
     between sessions (gap rules).
 
-    `exempt`: at least half on leave, or (triggered cadence) not triggered, or (average) no
-    active day at all."""
+    `exempt`: exempt by the leave policy (by default, at least half on leave) and not met
+    anyway, or (triggered cadence) not triggered, or (average) no active day at all."""
 
     start: date
     end: date
