@@ -109,7 +109,9 @@ def credit_counts(
         seen=split.eligible,
         facts=context.facts,
         verdicts={} if verdicts is None else verdicts,
-        cache=context.memo,
+        # Own-case parts share their session's id, so their totals stay with this requirement.
+        cache=context.memo if not parts else {},
+        shareable=not parts,
     )
     runners = [StepRunner(source.steps, inputs, source.categories) for source in counts]
     finals = [step for step in shared_steps if isinstance(step, CapShare)]

@@ -93,6 +93,27 @@ class StepInputs:
     facts: EnrollmentFacts | None = None
     verdicts: Mapping[str, PeriodVerdicts] = field(default_factory=dict)
     cache: dict[object, object] = field(default_factory=dict)
+    # False when `seen` holds sessions divided into own-case parts, which share their session's
+    # id: `cache` must then be this requirement's own.
+    shareable: bool = True
+    # `seen` narrowed to some categories, once per requirement however many entries ask.
+    narrowed: dict[frozenset[str], tuple[SessionFact, ...]] = field(default_factory=dict)
+
+    def of(self, categories: frozenset[str]) -> tuple[SessionFact, ...]:
+        found = self.narrowed.get(categories)
+        if found is None:
+            found = self.narrowed[categories] = tuple(
+                s for s in self.seen if s.category in categories
+            )
+        return found
+
+    def key(self, sessions: tuple[SessionFact, ...]) -> object:
+        """What totals over `sessions` depend on besides the step, the calendar and the facts:
+        their ids (each the enrollment's own session, whatever requirement sees it); with
+        own-case parts the cache is this requirement's own and the sessions are `seen`'s."""
+        if self.shareable:
+            return tuple(s.id for s in sessions)
+        return "this requirement"
 
 
 class _Applier(Protocol):
@@ -281,8 +302,8 @@ class _OnlyIf:
         # Entries and requirements sharing one condition (a YAML anchor) on the same sessions
         # share its totals: weighing every condition session again for each of them made the
         # BBS preset a third slower in the engine benchmark.
-        relevant = tuple(s for s in inputs.seen if s.category in step.categories)
-        key = ("only_if", step, _signature(relevant))
+        relevant = inputs.of(step.categories)
+        key = ("only_if", step, inputs.key(relevant))
         found = inputs.cache.get(key)
         if found is None:
             found = _condition_totals(step, relevant, inputs)
@@ -291,8 +312,8 @@ class _OnlyIf:
         self._own: Mapping[PeriodKey, int] = {}
         self._measured = step.extra_of or own
         if step.extra:
-            measured = tuple(s for s in inputs.seen if s.category in self._measured)
-            tier_key = ("only_if_tiers", step.period, step.same_setting, _signature(measured))
+            measured = inputs.of(self._measured)
+            tier_key = ("only_if_tiers", step.period, step.same_setting, inputs.key(measured))
             tiers = inputs.cache.get(tier_key)
             if tiers is None:
                 tiers = _own_minutes(step, measured, inputs.calendar)
@@ -339,11 +360,6 @@ class _OnlyIf:
             f"{weighted}{tier})"
         )
         return StepEffect(step=label, before=value, after=0, capped_off=value, note=note)
-
-
-def _signature(sessions: tuple[SessionFact, ...]) -> tuple[tuple[int, str, int], ...]:
-    """What a condition's totals depend on besides the step, the calendar and the facts."""
-    return tuple((s.id, s.category, s.minutes) for s in sessions)
 
 
 def _condition_totals(
