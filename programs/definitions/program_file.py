@@ -8,7 +8,7 @@ checksummed is exactly what the engine evaluates.
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -22,6 +22,7 @@ from jsonschema import Draft202012Validator
 from core.problems import InputFileError, Problem
 from programs.definitions.yaml_source import LocatedDocument, PathPart, parse_yaml
 from programs.engine import RequirementSetRules, RuleDefinitionError, parse_requirement_set
+from programs.engine.parse_parts import WEEKDAYS
 
 SCHEMA_PATH = Path(__file__).with_name("program.schema.json")
 
@@ -195,6 +196,7 @@ def _check_meaning(located: LocatedDocument, vocabulary: Mapping[str, str]) -> N
             f"at_risk_ratio ({at_risk}) must not exceed on_track_ratio ({on_track})",
         )
 
+    cadences = {r["key"] for r in data["requirements"] if r["kind"] == "cadence"}
     seen_keys: set[str] = set()
     for i, requirement in enumerate(data["requirements"]):
         base: tuple[PathPart, ...] = ("requirements", i)
@@ -219,14 +221,28 @@ def _check_meaning(located: LocatedDocument, vocabulary: Mapping[str, str]) -> N
                     counted.setdefault(key, j)
         for path, step in _steps_of(requirement, base):
             [name] = step
-            if name in HOURS_ONLY_STEPS and requirement.get("unit", "hours") != "hours":
+            in_condition = "only_if" in path
+            if (
+                name in HOURS_ONLY_STEPS
+                and requirement.get("unit", "hours") != "hours"
+                and not in_condition
+            ):
                 problem((*path, name), f"{name} needs unit hours (it works on minutes)")
-            if name == "only_if" and requirement["kind"] != "total":
-                problem((*path, name), "only_if is for totals only")
+            if in_condition and name in ("only_if", "only_if_met", "cap_share"):
+                problem((*path, name), f"a condition's steps may not have {name}")
+            if name == "cap_share" and not _is_last_own_step(requirement, path, base):
+                problem((*path, name), CAP_SHARE_PLACE)
+            if name == "only_if_met" and step[name]["requirement"] not in cadences:
+                problem(
+                    (*path, name, "requirement"),
+                    f"{step[name]['requirement']!r} is not a cadence requirement in this file",
+                )
         if requirement["kind"] == "share":
             problems.extend(_check_share(located, requirement, base, data["requirements"]))
         if requirement["kind"] == "ratio":
-            both = set(requirement["categories"]) & set(requirement["per_categories"])
+            both = _ratio_side(requirement, "categories", "counts") & _ratio_side(
+                requirement, "per_categories", "per_counts"
+            )
             if both:
                 problem(
                     (*base, "per_categories"),
@@ -236,16 +252,41 @@ def _check_meaning(located: LocatedDocument, vocabulary: Mapping[str, str]) -> N
         raise InputFileError(problems)
 
 
+CAP_SHARE_PLACE = "cap_share must be the last of a total's own steps"
+
+
+def _is_last_own_step(
+    requirement: Mapping[str, Any], path: tuple[PathPart, ...], base: tuple[PathPart, ...]
+) -> bool:
+    own = requirement.get("steps", [])
+    return requirement["kind"] == "total" and path == (*base, "steps", len(own) - 1)
+
+
+def _ratio_side(requirement: Mapping[str, Any], plain: str, side: str) -> set[str]:
+    if side in requirement:
+        return {key for count in requirement[side] for key in count["categories"]}
+    return set(requirement.get(plain, []))
+
+
 def _steps_of(
     requirement: Mapping[str, Any], base: tuple[PathPart, ...]
 ) -> list[tuple[tuple[PathPart, ...], Mapping[str, Any]]]:
-    """Every step of a requirement with its path: each entry's, then the requirement's own."""
+    """Every step of a requirement with its path: each entry's, then the requirement's own,
+    and after an `only_if` with `counts` the steps of those counts."""
     found: list[tuple[tuple[PathPart, ...], Mapping[str, Any]]] = []
-    for j, count in enumerate(requirement.get("counts", [])):
-        for n, step in enumerate(count.get("steps", [])):
-            found.append(((*base, "counts", j, "steps", n), step))
+
+    def add(path: tuple[PathPart, ...], step: Mapping[str, Any]) -> None:
+        found.append((path, step))
+        for j, count in enumerate(step.get("only_if", {}).get("counts", [])):
+            for n, inner in enumerate(count.get("steps", [])):
+                add((*path, "only_if", "counts", j, "steps", n), inner)
+
+    for field in ("counts", "per_counts"):
+        for j, count in enumerate(requirement.get(field, [])):
+            for n, step in enumerate(count.get("steps", [])):
+                add((*base, field, j, "steps", n), step)
     for n, step in enumerate(requirement.get("steps", [])):
-        found.append(((*base, "steps", n), step))
+        add((*base, "steps", n), step)
     return found
 
 
@@ -280,13 +321,33 @@ def _referenced_categories(
     for field in ("categories", "per_categories", "trigger_categories"):
         for k, key in enumerate(requirement.get(field, [])):
             found.append(((*base, field, k), key))
-    for j, count in enumerate(requirement.get("counts", [])):
-        for k, key in enumerate(count["categories"]):
-            found.append(((*base, "counts", j, "categories", k), key))
+    for field in ("counts", "per_counts"):
+        for j, count in enumerate(requirement.get(field, [])):
+            for k, key in enumerate(count["categories"]):
+                found.append(((*base, field, j, "categories", k), key))
+    own_case = requirement.get("own_case", {})
+    for k, key in enumerate(own_case.get("categories", [])):
+        found.append(((*base, "own_case", "categories", k), key))
+    if "as" in own_case:
+        found.append(((*base, "own_case", "as"), own_case["as"]))
     for path, step in _steps_of(requirement, base):
-        for k, key in enumerate(step.get("only_if", {}).get("categories", [])):
-            found.append(((*path, "only_if", "categories", k), key))
+        [(name, value)] = step.items()
+        for field in STEP_CATEGORY_FIELDS.get(name, ()):
+            for k, key in enumerate(value.get(field, [])):
+                found.append(((*path, name, field, k), key))
+        if name == "only_if":
+            for j, count in enumerate(value.get("counts", [])):
+                for k, key in enumerate(count["categories"]):
+                    found.append(((*path, name, "counts", j, "categories", k), key))
     return found
+
+
+# Fields of a step's value that name categories (a condition's `counts` are walked as steps'
+# owners by _steps_of, their categories here).
+STEP_CATEGORY_FIELDS = {
+    "only_if": ("categories", "extra_of"),
+    "cap_share": ("categories", "of"),
+}
 
 
 def _check_amounts(
@@ -298,22 +359,32 @@ def _check_amounts(
     if requirement["kind"] == "total":
         amounts.append(((*base, "minimum"), requirement["minimum"], unit))
     for step_base, step in _steps_of(requirement, base):
+        # A condition's own counts are measured in minutes whatever the requirement's unit.
+        step_unit = "hours" if "only_if" in step_base else unit
         if "cap" in step:
-            amounts.append(((*step_base, "cap"), step["cap"], unit))
+            amounts.append(((*step_base, "cap"), step["cap"], step_unit))
         for name in ("cap_per_period", "cap_rolling"):
             if name in step:
-                amounts.append(((*step_base, name, "amount"), step[name]["amount"], unit))
+                amounts.append(((*step_base, name, "amount"), step[name]["amount"], step_unit))
         if "multiply" in step and "input_cap" in step["multiply"]:
             amounts.append(
-                ((*step_base, "multiply", "input_cap"), step["multiply"]["input_cap"], unit)
+                ((*step_base, "multiply", "input_cap"), step["multiply"]["input_cap"], step_unit)
             )
         if "only_if" in step and "min_hours" in step["only_if"]:
             amounts.append(
                 ((*step_base, "only_if", "min_hours"), step["only_if"]["min_hours"], "hours")
             )
+        for i, extra in enumerate(step.get("only_if", {}).get("extra", [])):
+            for name in ("above_hours", "add_hours"):
+                if name in extra:
+                    path = (*step_base, "only_if", "extra", i, name)
+                    amounts.append((path, extra[name], "hours"))
     for name in HOUR_FIELDS:
         if name in requirement:
             amounts.append(((*base, name), requirement[name], "hours"))
+    if "own_case" in requirement:
+        path = (*base, "own_case", "max_hours_per_session")
+        amounts.append((path, requirement["own_case"]["max_hours_per_session"], "hours"))
     for i, extra in enumerate(requirement.get("extra", [])):
         for name in ("above_hours", "add_hours"):
             if name in extra:
@@ -336,51 +407,92 @@ def _number(value: Any) -> Any:
     return value
 
 
+def _canonical_multiply(value: Mapping[str, Any]) -> dict[str, Any]:
+    multiply: dict[str, Any] = {"factor": value["factor"]}
+    if "input_cap" in value:
+        multiply["input_cap"] = _number(value["input_cap"])
+    return multiply
+
+
+def _canonical_only_if(value: Mapping[str, Any]) -> dict[str, Any]:
+    only_if: dict[str, Any] = {"period": value["period"]}
+    if "counts" in value:
+        only_if["counts"] = _canonical_counts(value["counts"])
+    else:
+        only_if["categories"] = list(value["categories"])
+    for key in ("min_hours", "min_sessions"):
+        if key in value:
+            only_if[key] = _number(value[key])
+    only_if["same_setting"] = value.get("same_setting", False)
+    # Issue 18's tiers are written only when given: older conditions keep their checksum.
+    if value.get("extra"):
+        only_if["extra"] = _canonical_extra(value["extra"])
+        if "extra_of" in value:
+            only_if["extra_of"] = list(value["extra_of"])
+    return only_if
+
+
+def _canonical_cap_share(value: Mapping[str, Any]) -> dict[str, Any]:
+    cap_share: dict[str, Any] = {
+        "categories": list(value["categories"]),
+        "at_most": _number(value["at_most"]),
+    }
+    if "of" in value:
+        cap_share["of"] = list(value["of"])
+    return cap_share
+
+
+def _canonical_own_case(value: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "categories": list(value["categories"]),
+        "as": value["as"],
+        "max_hours_per_session": _number(value["max_hours_per_session"]),
+    }
+    if "max_group_size" in value:
+        out["max_group_size"] = value["max_group_size"]
+    return out
+
+
+def _canonical_extra(extras: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            key: _number(extra[key])
+            for key in ("above_hours", "add_hours", "add_sessions")
+            if key in extra
+        }
+        for extra in extras
+    ]
+
+
+# The stored form of each step's value, by step kind: one entry per kind, every default filled.
+STEP_CANONICAL: dict[str, Callable[[Any], Any]] = {
+    "cap": _number,
+    "scale": _number,
+    "cap_per_period": lambda value: {
+        "period": value["period"],
+        "amount": _number(value["amount"]),
+    },
+    "multiply": _canonical_multiply,
+    "group_credit": lambda value: {
+        "divide_above": value["divide_above"],
+        "at_or_below": _number(value["at_or_below"]),
+    },
+    "hour_equivalent": lambda value: {
+        "minutes": value["minutes"],
+        "round_up_from": value.get("round_up_from", value["minutes"]),
+    },
+    "cap_rolling": lambda value: {"days": value["days"], "amount": _number(value["amount"])},
+    "only_if": _canonical_only_if,
+    "only_if_met": lambda value: {"requirement": value["requirement"]},
+    "cap_share": _canonical_cap_share,
+}
+
+
 def _canonical_steps(steps: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for step in steps:
         [(name, value)] = step.items()
-        if name in ("cap", "scale"):
-            out.append({name: _number(value)})
-        elif name == "cap_per_period":
-            out.append(
-                {"cap_per_period": {"period": value["period"], "amount": _number(value["amount"])}}
-            )
-        elif name == "multiply":
-            multiply: dict[str, Any] = {"factor": value["factor"]}
-            if "input_cap" in value:
-                multiply["input_cap"] = _number(value["input_cap"])
-            out.append({"multiply": multiply})
-        elif name == "group_credit":
-            out.append(
-                {
-                    "group_credit": {
-                        "divide_above": value["divide_above"],
-                        "at_or_below": _number(value["at_or_below"]),
-                    }
-                }
-            )
-        elif name == "hour_equivalent":
-            out.append(
-                {
-                    "hour_equivalent": {
-                        "minutes": value["minutes"],
-                        "round_up_from": value.get("round_up_from", value["minutes"]),
-                    }
-                }
-            )
-        elif name == "cap_rolling":
-            out.append({"cap_rolling": {"days": value["days"], "amount": _number(value["amount"])}})
-        else:
-            only_if: dict[str, Any] = {
-                "period": value["period"],
-                "categories": list(value["categories"]),
-            }
-            for key in ("min_hours", "min_sessions"):
-                if key in value:
-                    only_if[key] = _number(value[key])
-            only_if["same_setting"] = value.get("same_setting", False)
-            out.append({"only_if": only_if})
+        out.append({name: STEP_CANONICAL[name](value)})
     return out
 
 
@@ -388,6 +500,7 @@ WHERE_ORDER = (
     "from",
     "until",
     "look_back",
+    "weekdays",
     "approved_provider",
     "provider_kinds",
     "settings",
@@ -403,6 +516,9 @@ def _canonical_where(where: Mapping[str, Any]) -> dict[str, Any]:
             out[key] = where.get(key, False)
         elif key in ("provider_kinds", "settings") and key in where:
             out[key] = list(where[key])
+        elif key == "weekdays" and key in where:
+            # Week order, so the stored form does not depend on the order they were written in.
+            out[key] = [day for day in WEEKDAYS if day in where[key]]
         elif key in where:
             out[key] = dict(where[key]) if isinstance(where[key], Mapping) else where[key]
     return out
@@ -421,6 +537,13 @@ def _canonical_counts(counts: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def _canonical_leave_exemption(policy: Mapping[str, Any]) -> dict[str, Any]:
+    out = {key: _number(policy[key]) for key in ("share", "days") if key in policy}
+    if "leaves_of_at_least" in policy:
+        out["leaves_of_at_least"] = dict(policy["leaves_of_at_least"])
+    return out
+
+
 def _canonical_cadence(r: Mapping[str, Any], out: dict[str, Any]) -> None:
     if "counts" in r:
         out["counts"] = _canonical_counts(r["counts"])
@@ -432,10 +555,15 @@ def _canonical_cadence(r: Mapping[str, Any], out: dict[str, Any]) -> None:
     if "min_hours" in r:
         out["min_hours"] = _number(r["min_hours"])
     out["allowed_misses"] = r.get("allowed_misses", 0)
+    if "leave_exemption" in r:
+        out["leave_exemption"] = _canonical_leave_exemption(r["leave_exemption"])
     # Options that came after the first cadences were stored are written only when they change
     # something, so those cadences keep their checksum (and version) when loaded again.
-    if r.get("distinct_days", False):
+    # `distinct: day` is stored as `distinct_days: true`, as it was written before `distinct`.
+    if r.get("distinct_days", False) or r.get("distinct") == "day":
         out["distinct_days"] = True
+    elif "distinct" in r:
+        out["distinct"] = r["distinct"]
     if "min_periods" in r:
         out["min_periods"] = r["min_periods"]
     if "trigger_categories" in r:
@@ -443,14 +571,11 @@ def _canonical_cadence(r: Mapping[str, Any], out: dict[str, Any]) -> None:
     if "required_above_hours" in r:
         out["required_above_hours"] = _number(r["required_above_hours"])
     if r.get("extra"):
-        out["extra"] = [
-            {
-                key: _number(extra[key])
-                for key in ("above_hours", "add_hours", "add_sessions")
-                if key in extra
-            }
-            for extra in r["extra"]
-        ]
+        out["extra"] = _canonical_extra(r["extra"])
+    if r.get("per_setting", False):
+        out["per_setting"] = True
+    if "own_case" in r:
+        out["own_case"] = _canonical_own_case(r["own_case"])
 
 
 def _canonical_new_kind(r: Mapping[str, Any], out: dict[str, Any]) -> None:
@@ -458,8 +583,10 @@ def _canonical_new_kind(r: Mapping[str, Any], out: dict[str, Any]) -> None:
     kind = r["kind"]
     if kind == "average":
         out["categories"] = list(r["categories"])
-        out["block_weeks"] = r["block_weeks"]
-        for key in ("min_hours_per_week", "max_hours_per_week"):
+        for key in ("block_weeks", "block_days"):
+            if key in r:
+                out[key] = r[key]
+        for key in ("min_hours_per_week", "max_hours_per_week", "min_free_days_per_week"):
             if key in r:
                 out[key] = _number(r[key])
         out["allowed_misses"] = r.get("allowed_misses", 0)
@@ -505,11 +632,17 @@ def _canonical_requirement(r: Mapping[str, Any]) -> dict[str, Any]:
         # checksum.
         if r.get("steps"):
             out["steps"] = _canonical_steps(r["steps"])
+        if "own_case" in r:
+            out["own_case"] = _canonical_own_case(r["own_case"])
     elif kind == "cadence":
         _canonical_cadence(r, out)
     elif kind == "ratio":
-        out["categories"] = list(r["categories"])
-        out["per_categories"] = list(r["per_categories"])
+        # Sides with steps (issue 18) are written as counts; plain sides as before.
+        for plain, side in (("categories", "counts"), ("per_categories", "per_counts")):
+            if side in r:
+                out[side] = _canonical_counts(r[side])
+            else:
+                out[plain] = list(r[plain])
         out["per"] = _number(r["per"])
     else:
         _canonical_new_kind(r, out)
@@ -548,22 +681,18 @@ def canonicalize(data: Mapping[str, Any], vocabulary: Mapping[str, str]) -> dict
         categories.append(entry)
         listed.add(c["key"])
     referenced: set[str] = set()
-    for r in data["requirements"]:
-        referenced.update(
-            r.get("categories", []), r.get("per_categories", []), r.get("trigger_categories", [])
-        )
-        for count in r.get("counts", []):
-            referenced.update(count["categories"])
-            for step in count.get("steps", []):
-                referenced.update(step.get("only_if", {}).get("categories", []))
-        for step in r.get("steps", []):
-            referenced.update(step.get("only_if", {}).get("categories", []))
+    for i, r in enumerate(data["requirements"]):
+        referenced.update(key for _, key in _referenced_categories(r, ("requirements", i)))
     for key in sorted(referenced - listed):
         categories.append(
             {"key": key, "private": key in PRIVATE_BY_DEFAULT, "verification": "countersign"}
         )
     status = data.get("status", {})
     program = data["program"]
+    # Written only when the file gives it, so files stored before it existed keep their checksum.
+    leave = {}
+    if "leave_exemption" in data:
+        leave = {"leave_exemption": _canonical_leave_exemption(data["leave_exemption"])}
     return _whole_numbers(
         {
             "format": 1,
@@ -581,6 +710,7 @@ def canonicalize(data: Mapping[str, Any], vocabulary: Mapping[str, str]) -> dict
             "status": {
                 key: _number(status.get(key, default)) for key, default in DEFAULT_STATUS.items()
             },
+            **leave,
             "requirements": [_canonical_requirement(r) for r in data["requirements"]],
         }
     )

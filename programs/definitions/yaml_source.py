@@ -54,7 +54,9 @@ def format_path(path: tuple[PathPart, ...]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else part
+            # str(): YAML allows keys that are not text (`~: 1`, `2: x`), and an unknown one
+            # must still be reported, not crash the report.
+            out += f".{part}" if out else str(part)
     return out
 
 

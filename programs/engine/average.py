@@ -1,8 +1,15 @@
 """`average` rules: per block of N weeks, at least (or at most) so many hours per active week.
 
-Blocks start on the first week start on or after the enrollment start and tile it; only blocks
-lying entirely inside the enrollment are judged. Leave is taken out of the denominator: a 4-week
-block with 7 leave days needs 3 weeks' worth, and sessions on leave are excluded anyway.
+Blocks start on the first week start on or after the enrollment start and tile it (blocks of N
+days start on the enrollment start itself); only blocks lying entirely inside the enrollment are
+judged. Leave is taken out of the denominator: a 4-week block with 7 leave days needs 3 weeks'
+worth, and sessions on leave are excluded anyway.
+
+Free days: a block may instead need so many days free of the categories per seven active days
+(ACGME, "one day in seven free ... when averaged over four weeks", vacation taken out of the
+block first): 28 days with 7 on leave leave 21 active days, so 3 free days are needed. A free
+day is an active day with no eligible session of the categories; days after the as-of date are
+not counted yet.
 """
 
 import math
@@ -20,12 +27,14 @@ from programs.engine.rules import AverageRule
 from programs.engine.status import cadence_status
 
 
-def blocks_within(context: Context, weeks: int) -> tuple[DateRange, ...]:
+def blocks_within(context: Context, days: int, *, week_aligned: bool) -> tuple[DateRange, ...]:
     facts = context.facts
-    start = period_bounds(facts.start, "week", context.week_start)[0]
-    if start < facts.start:
-        start += timedelta(days=7)
-    length = timedelta(days=7 * weeks)
+    start = facts.start
+    if week_aligned:
+        start = period_bounds(facts.start, "week", context.week_start)[0]
+        if start < facts.start:
+            start += timedelta(days=7)
+    length = timedelta(days=days)
     blocks: list[DateRange] = []
     while start + length - timedelta(days=1) <= facts.end:
         blocks.append((start, start + length - timedelta(days=1)))
@@ -35,10 +44,11 @@ def blocks_within(context: Context, weeks: int) -> tuple[DateRange, ...]:
 
 def evaluate_average(rule: AverageRule, context: Context) -> RequirementResult:
     split = context.split(rule.categories, verified_only=rule.verified_only, where=rule.where)
-    blocks = blocks_within(context, rule.block_weeks)
+    length = rule.block_days or 7 * rule.block_weeks
+    blocks = blocks_within(context, length, week_aligned=rule.block_days is None)
     by_block: dict[int, list[SessionFact]] = {}
     for session in split.eligible:
-        index = _block_index(session.date, blocks, rule.block_weeks)
+        index = _block_index(session.date, blocks, length)
         if index is not None:
             by_block.setdefault(index, []).append(session)
     periods = tuple(
@@ -58,7 +68,7 @@ def evaluate_average(rule: AverageRule, context: Context) -> RequirementResult:
             misses += 1
 
     def counts(day: date) -> bool:
-        index = _block_index(day, blocks, rule.block_weeks)
+        index = _block_index(day, blocks, length)
         return index is not None and not periods[index].exempt
 
     explanation = tuple(
@@ -87,18 +97,26 @@ def evaluate_average(rule: AverageRule, context: Context) -> RequirementResult:
         explanation=explanation,
         periods=periods,
         periods_missed=misses,
-        # At least: minutes still needed this block; at most: minutes still allowed.
-        needed_this_period=None
-        if current is None or current.required_minutes is None
-        else max(0, current.required_minutes - current.minutes),
+        # At least: minutes (free days) still needed this block; at most: minutes still allowed.
+        needed_this_period=_still_needed(current),
         limit=rule.limit,
     )
 
 
-def _block_index(day: date, blocks: Sequence[DateRange], weeks: int) -> int | None:
+def _still_needed(current: PeriodResult | None) -> int | None:
+    if current is None:
+        return None
+    if current.required_days is not None:
+        return max(0, current.required_days - (current.days or 0))
+    if current.required_minutes is None:
+        return None
+    return max(0, current.required_minutes - current.minutes)
+
+
+def _block_index(day: date, blocks: Sequence[DateRange], length: int) -> int | None:
     if not blocks or day < blocks[0][0]:
         return None
-    index = (day - blocks[0][0]).days // (7 * weeks)
+    index = (day - blocks[0][0]).days // length
     return index if index < len(blocks) else None
 
 
@@ -106,6 +124,8 @@ def _block_result(
     rule: AverageRule, bounds: DateRange, sessions: Sequence[SessionFact], context: Context
 ) -> PeriodResult:
     active = active_days(bounds[0], bounds[1], context.leaves)
+    if rule.free_days_per_week is not None:
+        return _free_days_result(rule.free_days_per_week, bounds, sessions, active, context)
     # Minutes are whole, so comparing with the ceiling (at least) or the floor (at most) of the
     # exact target is the same as comparing with the target itself.
     target = Fraction(rule.minutes_per_week * active, 7)
@@ -125,4 +145,39 @@ def _block_result(
         exempt=active == 0,
         state=period_state(bounds, context.facts.as_of),
         required_minutes=required,
+    )
+
+
+def _free_days_result(
+    per_week: Fraction,
+    bounds: DateRange,
+    sessions: Sequence[SessionFact],
+    active: int,
+    context: Context,
+) -> PeriodResult:
+    """A block needing `per_week` free days per seven active days."""
+    start, end = bounds
+    busy = {session.date for session in sessions}
+    through = min(end, context.facts.as_of)
+    free = 0
+    if through >= start:
+        seen = active_days(start, through, context.leaves)
+        free = seen - len({day for day in busy if day <= through})
+    required = math.ceil(per_week * active / 7)
+    on_leave = (end - start).days + 1 - active
+    note = (
+        f"{free} free of {active} active days ({on_leave} on leave): {required} needed, "
+        f"{per_week} in 7"
+    )
+    return PeriodResult(
+        start=start,
+        end=end,
+        minutes=sum(session.minutes for session in sessions),
+        sessions=len(sessions),
+        satisfied=free >= required,
+        exempt=active == 0,
+        state=period_state(bounds, context.facts.as_of),
+        days=free,
+        required_days=required,
+        note=note,
     )

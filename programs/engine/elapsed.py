@@ -1,9 +1,12 @@
 """`elapsed` rules: a minimum duration ("not in fewer than 104 weeks", "over at least 18 months").
 
 Measured from the enrollment start, the first session of some categories, or a milestone, up to
-and including the as-of date (or the end): days of [anchor, that date], leave days not counted
-unless `count_leave`. The duration in days is counted on the calendar from the anchor, so
-"18 months" from 15 January is the 546 days to 15 July of the next year.
+and including the as-of date (or the end). Time is counted as boards count it "from" a date: the
+anchor day itself is day 0, so "at least 18 months from the licence date" with a licence dated
+15 January 2025 is met on 15 July 2026, the same day of the month 18 months later, and not on
+14 July (the days after the anchor up to that date, leave days not counted unless
+`count_leave`). The duration in days is counted on the calendar from the anchor: 18 months from
+15 January 2025 are the 546 days to 15 July 2026.
 """
 
 from datetime import date, timedelta
@@ -35,26 +38,29 @@ def evaluate_elapsed(rule: ElapsedRule, context: Context) -> RequirementResult:
     required = (add_duration(base, rule.duration) - base).days
     _, through = context.last_day
     credited = 0
-    if anchor is not None and through >= anchor:
-        credited = days_between(anchor, through)
+    if anchor is not None and through > anchor:
+        # The days after the anchor up to and including `through`: the anchor day is day 0.
+        first = anchor + timedelta(days=1)
+        credited = days_between(first, through)
         if not rule.count_leave:
-            credited -= leave_days(anchor, through, context.leaves)
+            credited -= leave_days(first, through, context.leaves)
     status: Status
     if credited >= required:
         status = "met"
     elif context.ended:
         status = "behind"
-    elif anchor is None or credited == 0:
+    elif anchor is None or through < anchor:
         status = "not_started"
     else:
         status = "on_track"  # time passes at the pace it must
     completion = None
     if anchor is not None:
-        before = anchor - timedelta(days=1)
+        # The day the `required`-th day after the anchor ends: 18 months from 15 January 2025
+        # complete on 15 July 2026, later by the leave days in between.
         completion = (
-            before + timedelta(days=required)
+            anchor + timedelta(days=required)
             if rule.count_leave
-            else add_active_days(before, required, context.leaves)
+            else add_active_days(anchor, required, context.leaves)
         )
     return RequirementResult(
         key=rule.key,

@@ -4,7 +4,7 @@ First the reasons every requirement shares (withdrawn ... during_leave), then th
 requirement's `where` filter, in the order of the table in docs/program-format.md.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,6 +24,7 @@ DURING_LEAVE = "during_leave"
 BEFORE_WINDOW = "before_window"
 AFTER_CUT_OFF = "after_cut_off"
 OUTSIDE_LOOK_BACK = "outside_look_back"
+OTHER_WEEKDAY = "other_weekday"
 PROVIDER_NOT_APPROVED = "provider_not_approved"
 OTHER_PROVIDER_KIND = "other_provider_kind"
 OTHER_SETTING = "other_setting"
@@ -63,6 +64,34 @@ def exclusion_reason(
     if on_leave(session.date, leaves):
         return DURING_LEAVE
     return None
+
+
+# Per session id: the reasons that do not depend on the requirement, those before
+# awaiting_verification and those after it in the spec's order.
+StandingReasons = Mapping[int, tuple[str | None, str | None]]
+
+
+def standing_reasons(facts: EnrollmentFacts, leaves: Iterable[DateRange]) -> StandingReasons:
+    """exclusion_reason, once per session, less the part that depends on the requirement."""
+    merged = tuple(leaves)
+    found: dict[int, tuple[str | None, str | None]] = {}
+    for session in facts.sessions:
+        early = None
+        if session.withdrawn:
+            early = WITHDRAWN
+        elif session.status == "draft":
+            early = DRAFT
+        elif session.status == "rejected":
+            early = REJECTED
+        late = None
+        if session.date > facts.as_of:
+            late = AFTER_AS_OF
+        elif not facts.start <= session.date <= facts.end:
+            late = OUTSIDE_ENROLLMENT
+        elif on_leave(session.date, merged):
+            late = DURING_LEAVE
+        found[session.id] = (early, late)
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +135,8 @@ class BoundFilter:
             return AFTER_CUT_OFF
         if self.look_back_start is not None and session.date < self.look_back_start:
             return OUTSIDE_LOOK_BACK
+        if f.weekdays is not None and session.date.weekday() not in f.weekdays:
+            return OTHER_WEEKDAY
         if f.approved_provider and session.provider_id not in self.approved:
             return PROVIDER_NOT_APPROVED
         if f.provider_kinds is not None and session.provider_kind not in f.provider_kinds:
@@ -150,12 +181,14 @@ def split_sessions(
     unfiltered: frozenset[str] = frozenset(),
     last_check: Callable[[SessionFact], str | None] | None = None,
     ordered: Iterable[SessionFact] | None = None,
+    standing: StandingReasons | None = None,
 ) -> Eligibility:
     """Sessions of `categories` that count, and the rest with their reason.
 
     `where` applies to every category except those in `unfiltered` (conditions and triggers,
     which only need to have happened); so does `last_check` (a total's counts-entry filters).
-    `ordered` is facts.sessions already in chronological order, when the caller has it.
+    `ordered` is facts.sessions already in chronological order, when the caller has it;
+    `standing` their standing_reasons (the same reasons, found once per evaluation).
     """
     merged = tuple(leaves)
     bound = None if where is None else BoundFilter.bind(where, facts)
@@ -166,13 +199,26 @@ def split_sessions(
     for session in ordered:
         if session.category not in categories:
             continue
-        reason = exclusion_reason(
-            session,
-            facts=facts,
-            leaves=merged,
-            verified_only=verified_only,
-            self_reported=self_reported,
-        )
+        if standing is None:
+            reason = exclusion_reason(
+                session,
+                facts=facts,
+                leaves=merged,
+                verified_only=verified_only,
+                self_reported=self_reported,
+            )
+        else:
+            early, late = standing[session.id]
+            reason = early
+            if (
+                reason is None
+                and session.status == "submitted"
+                and verified_only
+                and session.category not in self_reported
+            ):
+                reason = AWAITING_VERIFICATION
+            if reason is None:
+                reason = late
         if reason is None and session.category not in unfiltered:
             if bound is not None:
                 reason = bound.reason(session)

@@ -8,12 +8,13 @@ from collections.abc import Mapping
 from typing import assert_never
 
 from programs.engine.average import evaluate_average
-from programs.engine.cadence import evaluate_cadence
+from programs.engine.cadence import evaluate_cadence, period_verdicts
 from programs.engine.context import Context
 from programs.engine.distinct import evaluate_distinct
 from programs.engine.elapsed import evaluate_elapsed
 from programs.engine.facts import EnrollmentFacts
 from programs.engine.gap import evaluate_gap
+from programs.engine.order import dependency_order, period_references
 from programs.engine.ratio import evaluate_ratio
 from programs.engine.results import (
     Contribution,
@@ -38,6 +39,7 @@ from programs.engine.rules import (
 )
 from programs.engine.share import evaluate_share
 from programs.engine.status import overall_status
+from programs.engine.steps import PeriodVerdicts
 from programs.engine.total import evaluate_total
 from programs.engine.waivers import adjusted, adjusted_rule, waived
 
@@ -64,20 +66,26 @@ def evaluate(facts: EnrollmentFacts, rules: RequirementSetRules) -> EnrollmentRe
     waivers = {waiver.requirement_key: waiver for waiver in facts.waivers}
     results: dict[str, RequirementResult] = {}
     rules_by_key = {rule.key: rule for rule in rules.rules}
-    # Shares read the result of the total they refer to, so they come last.
-    ordered = sorted(rules.rules, key=lambda rule: isinstance(rule, ShareRule))
-    for rule in ordered:
+    referenced = {key for rule in rules.rules for key in period_references(rule)}
+    verdicts: dict[str, PeriodVerdicts] = {}
+    for rule in dependency_order(rules.rules):
         waiver = waivers.get(rule.key)
-        original = _evaluate_rule(rule, context, results, rules_by_key)
+        original = _evaluate_rule(rule, context, results, rules_by_key, verdicts)
         result = original
         if waiver is not None and waiver.minimum is None:
             result = waived(original, waiver)
         elif waiver is not None and waiver.minimum is not None:
             changed = adjusted_rule(rule, waiver.minimum)
             result = adjusted(
-                _evaluate_rule(changed, context, results, rules_by_key), original, waiver
+                _evaluate_rule(changed, context, results, rules_by_key, verdicts),
+                original,
+                waiver,
             )
         results[rule.key] = result
+        if rule.key in referenced and isinstance(rule, CadenceRule):
+            # What the periods were, waiver or not: a waiver of weekly supervision does not
+            # say the supervision took place.
+            verdicts[rule.key] = period_verdicts(rule, original)
     requirements = tuple(results[rule.key] for rule in rules.rules)
     return EnrollmentResult(
         enrollment_id=facts.enrollment_id,
@@ -92,11 +100,12 @@ def _evaluate_rule(
     context: Context,
     results: Mapping[str, RequirementResult],
     rules: Mapping[str, Rule],
+    verdicts: Mapping[str, PeriodVerdicts],
 ) -> RequirementResult:
     if isinstance(rule, TotalRule):
-        return evaluate_total(rule, context)
+        return evaluate_total(rule, context, verdicts)
     if isinstance(rule, CadenceRule):
-        return evaluate_cadence(rule, context)
+        return evaluate_cadence(rule, context, verdicts)
     if isinstance(rule, RatioRule):
         return evaluate_ratio(rule, context)
     if isinstance(rule, AverageRule):

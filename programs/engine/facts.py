@@ -4,6 +4,7 @@ A selector builds these from the database; the engine never sees a model. Dates 
 in the program's time zone, already converted by the selector.
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -11,6 +12,14 @@ from typing import Literal
 
 SessionStatus = Literal["draft", "submitted", "verified", "rejected"]
 SESSION_STATUSES: frozenset[str] = frozenset({"draft", "submitted", "verified", "rejected"})
+
+# One pattern for a work setting's key everywhere: the session's `setting` (a Django SlugField,
+# so its validator's pattern) and a program file's `where.settings` (program.schema.json's
+# `$defs.setting`). A file naming `site-x` must reach the sessions logged at `site-x`.
+SETTING_PATTERN = re.compile(r"[-a-zA-Z0-9_]+")
+SETTING_MAX_LENGTH = 64
+BAD_SETTING = "session {id}: setting {setting!r} is not a setting key (letters, digits, - and _)"
+BAD_OWN_CASE = "session {id}: own case minutes must be from 0 to its {minutes} minutes, got {own}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +43,10 @@ class SessionFact:
     client_id: int | None = None
     # The work setting (placement, agency) the session belongs to, by a stable key.
     setting: str | None = None
+    # In a group session, the minutes spent on the trainee's own case (EMDRIA-style
+    # consultation: presenting one's own case in a small group counts as individual
+    # consultation); None when not recorded. Rules with `own_case` count the parts separately.
+    own_case_minutes: int | None = None
 
     def __post_init__(self) -> None:
         # A zero-minute or unknown-status session would be credited or excluded silently wrong.
@@ -43,6 +56,16 @@ class SessionFact:
             raise ValueError(f"session {self.id}: unknown status {self.status!r}")
         if self.group_size is not None and self.group_size < 1:
             raise ValueError(f"session {self.id}: group size must be positive")
+        if self.setting is not None and not is_setting_key(self.setting):
+            raise ValueError(BAD_SETTING.format(id=self.id, setting=self.setting))
+        if self.own_case_minutes is not None and not 0 <= self.own_case_minutes <= self.minutes:
+            raise ValueError(
+                BAD_OWN_CASE.format(id=self.id, own=self.own_case_minutes, minutes=self.minutes)
+            )
+
+
+def is_setting_key(value: str) -> bool:
+    return len(value) <= SETTING_MAX_LENGTH and SETTING_PATTERN.fullmatch(value) is not None
 
 
 @dataclass(frozen=True, slots=True)

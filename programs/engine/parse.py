@@ -17,13 +17,20 @@ from programs.engine.amounts import (
     fraction,
     whole_number,
 )
+from programs.engine.order import dependency_order, period_references
 from programs.engine.parse_parts import (
+    NOT_IN_A_CONDITION,
+    WEEKDAYS,
     amount,
     categories_of,
     parse_counts,
     parse_duration,
+    parse_extra,
+    parse_leave_exemption,
+    parse_own_case,
     parse_period,
     parse_steps,
+    parse_sub_period,
     parse_unit,
     parse_where,
     positive_whole,
@@ -31,14 +38,17 @@ from programs.engine.parse_parts import (
 )
 from programs.engine.rules import (
     AverageRule,
-    CadenceExtra,
     CadenceRule,
+    CapShare,
+    CountSource,
     DistinctOf,
     DistinctRule,
     ElapsedRule,
     ElapsedSince,
     GapRule,
+    LeaveExemption,
     Limit,
+    OwnCase,
     RatioRule,
     RequirementSetRules,
     Rule,
@@ -49,7 +59,6 @@ from programs.engine.rules import (
 
 __all__ = ["KINDS", "parse_requirement_set"]
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 VERIFICATIONS = frozenset({"countersign", "attestation", "self_report"})
 KINDS = ("total", "cadence", "ratio", "average", "share", "distinct", "gap", "elapsed")
 DISTINCT_OF: tuple[DistinctOf, ...] = ("provider", "client", "setting", "day", "week", "month")
@@ -59,7 +68,7 @@ ELAPSED_SINCE: tuple[ElapsedSince, ...] = ("start", "first_session", "milestone"
 _BASE_KEYS = frozenset({"key", "name", "description", "kind", "advisory"})
 _COMMON_KEYS = _BASE_KEYS | {"verified_only", "where"}
 _KIND_KEYS = {
-    "total": _COMMON_KEYS | {"unit", "minimum", "counts", "steps"},
+    "total": _COMMON_KEYS | {"unit", "minimum", "counts", "steps", "own_case"},
     "cadence": _COMMON_KEYS
     | {
         "categories",
@@ -69,14 +78,26 @@ _KIND_KEYS = {
         "min_hours",
         "allowed_misses",
         "distinct_days",
+        "distinct",
+        "leave_exemption",
+        "per_setting",
+        "own_case",
         "min_periods",
         "trigger_categories",
         "required_above_hours",
         "extra",
     },
-    "ratio": _COMMON_KEYS | {"categories", "per_categories", "per"},
+    "ratio": _COMMON_KEYS | {"categories", "per_categories", "per", "counts", "per_counts"},
     "average": _COMMON_KEYS
-    | {"categories", "block_weeks", "min_hours_per_week", "max_hours_per_week", "allowed_misses"},
+    | {
+        "categories",
+        "block_weeks",
+        "block_days",
+        "min_hours_per_week",
+        "max_hours_per_week",
+        "min_free_days_per_week",
+        "allowed_misses",
+    },
     "share": _BASE_KEYS | {"requirement", "categories", "at_least", "at_most", "of"},
     "distinct": _COMMON_KEYS | {"categories", "of", "at_least", "at_most", "per_period"},
     "gap": _COMMON_KEYS | {"categories", "max_days", "allowed_misses"},
@@ -99,11 +120,16 @@ def parse_requirement_set(definition: Mapping[str, object]) -> RequirementSetRul
         keys.add(rule.key)
         rules.append(rule)
     _check_share_references(rules)
+    _check_period_references(rules)
+    leave = document.get("leave_exemption")
     return RequirementSetRules(
         week_start=_parse_week_start(document.get("program", {})),
         self_reported_categories=_parse_self_reported(document.get("categories", [])),
         thresholds=_parse_thresholds(document.get("status", {})),
         rules=tuple(rules),
+        leave_exemption=LeaveExemption()
+        if leave is None
+        else parse_leave_exemption(leave, "leave_exemption"),
     )
 
 
@@ -122,6 +148,21 @@ def _check_share_references(rules: list[Rule]) -> None:
                 f"requirement {rule.key!r}: categories: {', '.join(sorted(outside))} not "
                 f"credited by {rule.requirement!r}"
             )
+
+
+def _check_period_references(rules: list[Rule]) -> None:
+    """Every `only_if_met` names a cadence in the set, and no requirement reads itself."""
+    cadences = {rule.key for rule in rules if isinstance(rule, CadenceRule)}
+    for rule in rules:
+        for key in period_references(rule):
+            if key not in cadences:
+                raise RuleDefinitionError(
+                    f"requirement {rule.key!r}: only_if_met: {key!r} is not a cadence requirement"
+                )
+    try:
+        dependency_order(rules)
+    except ValueError as exc:
+        raise RuleDefinitionError(str(exc)) from None
 
 
 def _parse_week_start(raw: object) -> int:
@@ -186,6 +227,10 @@ class _Fields:
     def categories(self, name: str = "categories") -> frozenset[str]:
         return categories_of(self.raw.get(name), self.field(name))
 
+    def own_case(self, credited: frozenset[str]) -> OwnCase | None:
+        raw = self.raw.get("own_case")
+        return None if raw is None else parse_own_case(raw, credited, self.field("own_case"))
+
     def limit(self) -> tuple[Limit, object]:
         """Exactly one of at_least / at_most, and its value."""
         given = [name for name in ("at_least", "at_most") if self.raw.get(name) is not None]
@@ -226,22 +271,67 @@ def _parse_requirement(raw: Mapping[str, object], index: int) -> Rule:
 
 def _parse_total(f: _Fields) -> TotalRule:
     unit = parse_unit(f.raw.get("unit"), f.where)
+    counts = parse_counts(f.raw.get("counts"), unit, f.where)
+    _no_cap_share_in(counts, f)
+    steps = parse_steps(f.raw.get("steps", []), unit, f.field("steps"))
+    credited = frozenset().union(*(source.categories for source in counts))
+    for index, step in enumerate(steps):
+        if not isinstance(step, CapShare):
+            continue
+        where = f"{f.where}: steps[{index}].cap_share"
+        # It reads the whole credit, so nothing may come after it (nor a second one).
+        if index != len(steps) - 1:
+            raise RuleDefinitionError(f"{where}: must be the last step")
+        for name, categories in (("categories", step.categories), ("of", step.of)):
+            outside = (categories or frozenset()) - credited
+            if outside:
+                raise RuleDefinitionError(
+                    f"{where}.{name}: {', '.join(sorted(outside))} not credited by {f.key!r}"
+                )
     return TotalRule(
         key=f.key,
         name=f.name,
         unit=unit,
         minimum=amount(f.raw.get("minimum"), unit, f.field("minimum"), positive=True),
-        counts=parse_counts(f.raw.get("counts"), unit, f.where),
+        counts=counts,
         verified_only=f.verified_only,
         advisory=f.advisory,
         where=f.filter,
-        steps=parse_steps(f.raw.get("steps", []), unit, f.field("steps")),
+        steps=steps,
+        own_case=f.own_case(credited),
     )
 
 
+def _no_cap_share_in(counts: tuple[CountSource, ...], f: _Fields) -> None:
+    for index, source in enumerate(counts):
+        if any(isinstance(step, CapShare) for step in source.steps):
+            raise RuleDefinitionError(
+                f"{f.where}: counts[{index}].steps: cap_share is a step of a total's own steps"
+            )
+
+
 def _parse_ratio(f: _Fields) -> RatioRule:
-    categories = f.categories()
-    per_categories = f.categories("per_categories")
+    raw = f.raw
+    counts: tuple[CountSource, ...] = ()
+    per_counts: tuple[CountSource, ...] = ()
+    for side, plain in (("counts", "categories"), ("per_counts", "per_categories")):
+        if (side in raw) == (plain in raw):
+            raise RuleDefinitionError(f"{f.where}: {plain}: give exactly one of {plain}, {side}")
+    if "counts" in raw:
+        counts = parse_counts(raw["counts"], "hours", f.where)
+        categories = frozenset().union(*(c.categories for c in counts))
+    else:
+        categories = f.categories()
+    if "per_counts" in raw:
+        per_counts = parse_counts(raw["per_counts"], "hours", f.where, "per_counts")
+        per_categories = frozenset().union(*(c.categories for c in per_counts))
+    else:
+        per_categories = f.categories("per_categories")
+    for source in (*counts, *per_counts):
+        if any(type(step) in NOT_IN_A_CONDITION for step in source.steps):
+            raise RuleDefinitionError(
+                f"{f.where}: counts: a ratio's steps may not be only_if, only_if_met or cap_share"
+            )
     if categories & per_categories:
         both = ", ".join(sorted(categories & per_categories))
         raise RuleDefinitionError(
@@ -259,6 +349,8 @@ def _parse_ratio(f: _Fields) -> RatioRule:
         verified_only=f.verified_only,
         advisory=f.advisory,
         where=f.filter,
+        counts=counts,
+        per_counts=per_counts,
     )
 
 
@@ -285,8 +377,7 @@ def _parse_cadence(f: _Fields) -> CadenceRule:
         raise RuleDefinitionError(f"{f.where}: categories: give exactly one of categories, counts")
     counts = parse_counts(raw["counts"], "hours", f.where) if "counts" in raw else ()
     categories = frozenset().union(*(c.categories for c in counts)) if counts else f.categories()
-    if any(c.condition_categories for c in counts):
-        raise RuleDefinitionError(f"{f.where}: counts: only_if steps are for totals only")
+    _no_cap_share_in(counts, f)
     trigger: frozenset[str] = frozenset()
     if raw.get("trigger_categories") is not None:
         trigger = f.categories("trigger_categories")
@@ -299,67 +390,94 @@ def _parse_cadence(f: _Fields) -> CadenceRule:
     if raw.get("required_above_hours") is not None:
         above = amount(raw["required_above_hours"], "hours", f.field("required_above_hours"))
     extra = tuple(
-        _parse_extra(item, f"{f.where}: extra[{index}]")
+        parse_extra(item, f"{f.where}: extra[{index}]")
         for index, item in enumerate(as_sequence(raw.get("extra", []), f.field("extra")))
     )
     if (above is not None or extra) and not trigger:
         raise RuleDefinitionError(
             f"{f.where}: trigger_categories: needed by required_above_hours and extra"
         )
+    period = parse_period(raw.get("period"), f.field("period"))
+    distinct_days = as_bool(raw.get("distinct_days", False), f.field("distinct_days"))
+    distinct = None
+    if raw.get("distinct") is not None:
+        if distinct_days:
+            raise RuleDefinitionError(f"{f.where}: distinct: give distinct or distinct_days")
+        distinct = parse_sub_period(raw["distinct"], period, f.field("distinct"))
+        distinct_days, distinct = distinct == "day", (None if distinct == "day" else distinct)
+    per_setting = as_bool(raw.get("per_setting", False), f.field("per_setting"))
+    if per_setting and min_periods is not None:
+        raise RuleDefinitionError(f"{f.where}: per_setting: not with min_periods")
     return CadenceRule(
         key=f.key,
         name=f.name,
         categories=categories,
-        period=parse_period(raw.get("period"), f.field("period")),
+        period=period,
         min_sessions=min_sessions,
         min_minutes=min_minutes,
         allowed_misses=allowed_misses,
         verified_only=f.verified_only,
         advisory=f.advisory,
         counts=counts,
-        distinct_days=as_bool(raw.get("distinct_days", False), f.field("distinct_days")),
+        distinct_days=distinct_days,
         min_periods=min_periods,
         trigger_categories=trigger,
         required_above_minutes=above,
         extra=extra,
         where=f.filter,
+        distinct=distinct,
+        leave_exemption=None
+        if raw.get("leave_exemption") is None
+        else parse_leave_exemption(raw["leave_exemption"], f.field("leave_exemption")),
+        per_setting=per_setting,
+        own_case=f.own_case(categories),
     )
 
 
-def _parse_extra(raw: object, where: str) -> CadenceExtra:
-    body = as_mapping(raw, where)
-    check_keys(body, frozenset({"above_hours", "add_sessions", "add_hours"}), where)
-    add_sessions = add_minutes = None
-    if body.get("add_sessions") is not None:
-        add_sessions = positive_whole(body["add_sessions"], f"{where}.add_sessions")
-    if body.get("add_hours") is not None:
-        add_minutes = amount(body["add_hours"], "hours", f"{where}.add_hours", positive=True)
-    if add_sessions is None and add_minutes is None:
-        raise RuleDefinitionError(f"{where}: give add_sessions and/or add_hours")
-    return CadenceExtra(
-        above_minutes=amount(body.get("above_hours"), "hours", f"{where}.above_hours"),
-        add_sessions=add_sessions,
-        add_minutes=add_minutes,
-    )
+AVERAGE_MEASURES = ("min_hours_per_week", "max_hours_per_week", "min_free_days_per_week")
 
 
 def _parse_average(f: _Fields) -> AverageRule:
-    given = [
-        name for name in ("min_hours_per_week", "max_hours_per_week") if f.raw.get(name) is not None
-    ]
+    given = [name for name in AVERAGE_MEASURES if f.raw.get(name) is not None]
+    if "min_free_days_per_week" in given and len(given) > 1:
+        raise RuleDefinitionError(
+            f"{f.where}: min_free_days_per_week: not with min_hours_per_week or max_hours_per_week"
+        )
     if len(given) != 1:
         raise RuleDefinitionError(
             f"{f.where}: min_hours_per_week: give exactly one of min_hours_per_week, "
+            "max_hours_per_week (or min_free_days_per_week alone)"
+            if given
+            else f"{f.where}: min_hours_per_week: give exactly one of min_hours_per_week, "
             "max_hours_per_week"
         )
     [name] = given
+    if (f.raw.get("block_weeks") is None) == (f.raw.get("block_days") is None):
+        raise RuleDefinitionError(
+            f"{f.where}: block_weeks: give exactly one of block_weeks, block_days"
+        )
+    block_weeks = block_days = 0
+    if f.raw.get("block_days") is not None:
+        block_days = positive_whole(f.raw["block_days"], f.field("block_days"))
+    else:
+        block_weeks = positive_whole(f.raw.get("block_weeks"), f.field("block_weeks"))
+    free_days = None
+    minutes_per_week = 0
+    if name == "min_free_days_per_week":
+        free_days = fraction(f.raw[name], f.field(name))
+        if not 0 < free_days <= 7:
+            raise RuleDefinitionError(f"{f.where}: {name}: must be more than 0 and at most 7")
+    else:
+        minutes_per_week = amount(f.raw[name], "hours", f.field(name), positive=True)
     return AverageRule(
         key=f.key,
         name=f.name,
         categories=f.categories(),
-        block_weeks=positive_whole(f.raw.get("block_weeks"), f.field("block_weeks")),
-        minutes_per_week=amount(f.raw[name], "hours", f.field(name), positive=True),
-        limit="at_least" if name == "min_hours_per_week" else "at_most",
+        block_weeks=block_weeks,
+        minutes_per_week=minutes_per_week,
+        block_days=block_days or None,
+        free_days_per_week=free_days,
+        limit="at_most" if name == "max_hours_per_week" else "at_least",
         allowed_misses=whole_number(f.raw.get("allowed_misses", 0), f.field("allowed_misses")),
         verified_only=f.verified_only,
         advisory=f.advisory,

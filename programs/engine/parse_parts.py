@@ -18,24 +18,33 @@ from programs.engine.amounts import (
     hours_to_minutes,
     whole_number,
 )
+from programs.engine.facts import is_setting_key
 from programs.engine.rules import (
+    CadenceExtra,
     Cap,
     CapPerPeriod,
     CapRolling,
+    CapShare,
     CountSource,
     DateAnchor,
     Duration,
     GroupCredit,
     HourEquivalent,
+    LeaveExemption,
     LookBack,
     Multiply,
     OnlyIf,
+    OnlyIfMet,
+    OwnCase,
     Period,
     Scale,
     SessionFilter,
     Step,
+    SubPeriod,
     Unit,
 )
+
+SUB_PERIODS: tuple[SubPeriod, ...] = ("day", "week", "month")
 
 STEP_NAMES = (
     "cap_per_period",
@@ -46,14 +55,18 @@ STEP_NAMES = (
     "hour_equivalent",
     "cap_rolling",
     "only_if",
+    "only_if_met",
+    "cap_share",
 )
 # Steps that turn minutes into other minutes; a `sessions` total has no minutes to convert.
 MINUTE_STEPS = frozenset({"scale", "group_credit", "hour_equivalent"})
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WHERE_KEYS = frozenset(
     {
         "from",
         "until",
         "look_back",
+        "weekdays",
         "approved_provider",
         "provider_kinds",
         "settings",
@@ -62,6 +75,7 @@ WHERE_KEYS = frozenset(
     }
 )
 DURATION_KEYS = ("years", "months", "weeks", "days")
+NOT_A_SETTING = "is not a setting key (letters, digits, - and _, as a session's setting)"
 
 
 def amount(value: object, unit: Unit, where: str, *, positive: bool = False) -> int:
@@ -111,6 +125,87 @@ def parse_period(raw: object, where: str) -> Period:
     if period == "enrollment_year":
         return "enrollment_year"
     raise RuleDefinitionError(f"{where}: {period!r} is not week, month or enrollment_year")
+
+
+# Shortest first: a sub-period must be shorter than the period it divides.
+_LENGTHS = ("day", "week", "month", "enrollment_year")
+
+
+def parse_sub_period(raw: object, period: Period, where: str) -> SubPeriod:
+    name = as_str(raw, where)
+    sub = next((unit for unit in SUB_PERIODS if unit == name), None)
+    if sub is None:
+        raise RuleDefinitionError(f"{where}: {name!r} is not day, week or month")
+    if _LENGTHS.index(sub) >= _LENGTHS.index(period):
+        raise RuleDefinitionError(f"{where}: a {sub} is not shorter than the period ({period})")
+    return sub
+
+
+def parse_leave_exemption(raw: object, where: str) -> LeaveExemption:
+    """`{share: F}` or `{days: N}`, optionally with `leaves_of_at_least: {months: 1}`."""
+    body = as_mapping(raw, where)
+    check_keys(body, frozenset({"share", "days", "leaves_of_at_least"}), where)
+    if ("share" in body) == ("days" in body):
+        raise RuleDefinitionError(f"{where}: give exactly one of share, days")
+    longest = None
+    if body.get("leaves_of_at_least") is not None:
+        longest = parse_duration(body["leaves_of_at_least"], f"{where}.leaves_of_at_least")
+    if "days" in body:
+        return LeaveExemption(
+            share=None,
+            days=positive_whole(body["days"], f"{where}.days"),
+            leaves_of_at_least=longest,
+        )
+    return LeaveExemption(
+        share=share_fraction(body["share"], f"{where}.share"), leaves_of_at_least=longest
+    )
+
+
+def parse_extra(raw: object, where: str) -> CadenceExtra:
+    body = as_mapping(raw, where)
+    check_keys(body, frozenset({"above_hours", "add_sessions", "add_hours"}), where)
+    add_sessions = add_minutes = None
+    if body.get("add_sessions") is not None:
+        add_sessions = positive_whole(body["add_sessions"], f"{where}.add_sessions")
+    if body.get("add_hours") is not None:
+        add_minutes = amount(body["add_hours"], "hours", f"{where}.add_hours", positive=True)
+    if add_sessions is None and add_minutes is None:
+        raise RuleDefinitionError(f"{where}: give add_sessions and/or add_hours")
+    return CadenceExtra(
+        above_minutes=amount(body.get("above_hours"), "hours", f"{where}.above_hours"),
+        add_sessions=add_sessions,
+        add_minutes=add_minutes,
+    )
+
+
+def parse_own_case(raw: object, credited: frozenset[str], where: str) -> OwnCase:
+    """`{categories, as, max_hours_per_session, max_group_size}`; both parts must be credited."""
+    body = as_mapping(raw, where)
+    check_keys(
+        body, frozenset({"categories", "as", "max_hours_per_session", "max_group_size"}), where
+    )
+    categories = categories_of(body.get("categories"), f"{where}.categories")
+    as_category = as_str(body.get("as"), f"{where}.as")
+    if as_category in categories:
+        raise RuleDefinitionError(f"{where}.as: {as_category} is also split")
+    for name, names in (("categories", categories), ("as", frozenset({as_category}))):
+        outside = names - credited
+        if outside:
+            raise RuleDefinitionError(
+                f"{where}.{name}: {', '.join(sorted(outside))} not counted by the requirement"
+            )
+    group = body.get("max_group_size")
+    return OwnCase(
+        categories=categories,
+        as_category=as_category,
+        max_minutes=amount(
+            body.get("max_hours_per_session"),
+            "hours",
+            f"{where}.max_hours_per_session",
+            positive=True,
+        ),
+        max_group_size=None if group is None else positive_whole(group, f"{where}.max_group_size"),
+    )
 
 
 def categories_of(raw: object, where: str) -> frozenset[str]:
@@ -171,6 +266,7 @@ def parse_where(raw: object, where: str) -> SessionFilter | None:
     settings = body.get("settings")
     group = body.get("max_group_size")
     shortest = body.get("min_session_minutes")
+    weekdays = body.get("weekdays")
     return SessionFilter(
         on_or_after=None if "from" not in body else _parse_anchor(body["from"], f"{field}.from"),
         on_or_before=None
@@ -181,12 +277,23 @@ def parse_where(raw: object, where: str) -> SessionFilter | None:
             body.get("approved_provider", False), f"{field}.approved_provider"
         ),
         provider_kinds=None if kinds is None else _names(kinds, f"{field}.provider_kinds"),
-        settings=None if settings is None else _names(settings, f"{field}.settings"),
+        settings=None if settings is None else _settings(settings, f"{field}.settings"),
         max_group_size=None if group is None else positive_whole(group, f"{field}.max_group_size"),
         min_session_minutes=None
         if shortest is None
         else positive_whole(shortest, f"{field}.min_session_minutes"),
+        weekdays=None if weekdays is None else parse_weekdays(weekdays, f"{field}.weekdays"),
     )
+
+
+def parse_weekdays(raw: object, where: str) -> frozenset[int]:
+    """Weekday names to date.weekday() numbers (0 = Monday)."""
+    numbers = set()
+    for name in _names(raw, where):
+        if name not in WEEKDAYS:
+            raise RuleDefinitionError(f"{where}: {name!r} is not a weekday name")
+        numbers.add(WEEKDAYS.index(name))
+    return frozenset(numbers)
 
 
 def _names(raw: object, where: str) -> frozenset[str]:
@@ -196,15 +303,25 @@ def _names(raw: object, where: str) -> frozenset[str]:
     return frozenset(as_str(item, where) for item in items)
 
 
-def parse_counts(raw: object, unit: Unit, where: str) -> tuple[CountSource, ...]:
+def _settings(raw: object, where: str) -> frozenset[str]:
+    names = _names(raw, where)
+    for name in sorted(names):
+        if not is_setting_key(name):
+            raise RuleDefinitionError(f"{where}: {name!r} {NOT_A_SETTING}")
+    return names
+
+
+def parse_counts(
+    raw: object, unit: Unit, where: str, name: str = "counts"
+) -> tuple[CountSource, ...]:
     sources: list[CountSource] = []
     # Categories already taken by an entry without a filter: a later entry would never see them.
     taken: set[str] = set()
-    entries = as_sequence(raw, f"{where}: counts")
+    entries = as_sequence(raw, f"{where}: {name}")
     if not entries:
-        raise RuleDefinitionError(f"{where}: counts: must list at least one entry")
+        raise RuleDefinitionError(f"{where}: {name}: must list at least one entry")
     for index, item in enumerate(entries):
-        field = f"{where}: counts[{index}]"
+        field = f"{where}: {name}[{index}]"
         entry = as_mapping(item, field)
         check_keys(entry, frozenset({"categories", "steps", "where"}), field)
         categories = categories_of(entry.get("categories"), f"{field}.categories")
@@ -279,15 +396,33 @@ def parse_step(raw: object, unit: Unit, where: str) -> Step:
             days=positive_whole(body.get("days"), f"{field}.days"),
             amount=amount(body.get("amount"), unit, f"{field}.amount"),
         )
+    if name == "only_if_met":
+        check_keys(body, frozenset({"requirement"}), field)
+        return OnlyIfMet(requirement=as_str(body.get("requirement"), f"{field}.requirement"))
+    if name == "cap_share":
+        return _parse_cap_share(body, field)
     return _parse_only_if(body, field)
 
 
+ONLY_IF_KEYS = frozenset(
+    {
+        "period",
+        "categories",
+        "counts",
+        "min_hours",
+        "min_sessions",
+        "same_setting",
+        "extra",
+        "extra_of",
+    }
+)
+# Steps a condition's own counts may not have: a condition of a condition, or a cap on a whole
+# requirement.
+NOT_IN_A_CONDITION = frozenset({OnlyIf, OnlyIfMet, CapShare})
+
+
 def _parse_only_if(body: Mapping[str, object], field: str) -> OnlyIf:
-    check_keys(
-        body,
-        frozenset({"period", "categories", "min_hours", "min_sessions", "same_setting"}),
-        field,
-    )
+    check_keys(body, ONLY_IF_KEYS, field)
     min_minutes = min_sessions = None
     if body.get("min_hours") is not None:
         min_minutes = amount(body["min_hours"], "hours", f"{field}.min_hours", positive=True)
@@ -295,10 +430,53 @@ def _parse_only_if(body: Mapping[str, object], field: str) -> OnlyIf:
         min_sessions = positive_whole(body["min_sessions"], f"{field}.min_sessions")
     if min_minutes is None and min_sessions is None:
         raise RuleDefinitionError(f"{field}: give min_sessions and/or min_hours")
+    if ("categories" in body) == ("counts" in body):
+        raise RuleDefinitionError(f"{field}: give exactly one of categories, counts")
+    counts: tuple[CountSource, ...] = ()
+    if "counts" in body:
+        # A condition is measured in minutes whatever the requirement's unit.
+        counts = parse_counts(body["counts"], "hours", field)
+        for index, source in enumerate(counts):
+            if any(type(step) in NOT_IN_A_CONDITION for step in source.steps):
+                raise RuleDefinitionError(
+                    f"{field}: counts[{index}].steps: a condition's steps may not be only_if, "
+                    "only_if_met or cap_share"
+                )
+        categories = frozenset().union(*(source.categories for source in counts))
+    else:
+        categories = categories_of(body.get("categories"), f"{field}.categories")
+    extra = tuple(
+        parse_extra(item, f"{field}.extra[{index}]")
+        for index, item in enumerate(as_sequence(body.get("extra", []), f"{field}.extra"))
+    )
+    extra_of = None
+    if body.get("extra_of") is not None:
+        if not extra:
+            raise RuleDefinitionError(f"{field}.extra_of: only with extra")
+        extra_of = categories_of(body["extra_of"], f"{field}.extra_of")
     return OnlyIf(
         period=parse_period(body.get("period"), f"{field}.period"),
-        categories=categories_of(body.get("categories"), f"{field}.categories"),
+        categories=categories,
         min_minutes=min_minutes,
         min_sessions=min_sessions,
         same_setting=as_bool(body.get("same_setting", False), f"{field}.same_setting"),
+        counts=counts,
+        extra=extra,
+        extra_of=extra_of,
+    )
+
+
+def _parse_cap_share(body: Mapping[str, object], field: str) -> CapShare:
+    check_keys(body, frozenset({"categories", "at_most", "of"}), field)
+    categories = categories_of(body.get("categories"), f"{field}.categories")
+    of = None
+    if body.get("of") is not None:
+        of = categories_of(body["of"], f"{field}.of")
+        if not categories <= of:
+            outside = ", ".join(sorted(categories - of))
+            raise RuleDefinitionError(f"{field}.of: must include the capped {outside}")
+    return CapShare(
+        categories=categories,
+        fraction=share_fraction(body.get("at_most"), f"{field}.at_most"),
+        of=of,
     )

@@ -5,9 +5,10 @@ All ranges are inclusive (start, end) date pairs, like leaves and enrollments in
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from fractions import Fraction
 
 from programs.engine.facts import Leave
-from programs.engine.rules import Duration, Period
+from programs.engine.rules import Duration, LeaveExemption, Period
 
 DateRange = tuple[date, date]
 ONE_DAY = timedelta(days=1)
@@ -109,10 +110,67 @@ def active_days(start: date, end: date, leaves: Iterable[DateRange]) -> int:
     return days_between(start, end) - leave_days(start, end, merged)
 
 
-def is_exempt(period: DateRange, leaves: Iterable[DateRange]) -> bool:
-    """A period at least half of whose days are on leave is exempt (spec: cadence)."""
+DEFAULT_LEAVE_EXEMPTION = LeaveExemption()
+
+
+def leave_exemption(
+    period: DateRange, leaves: tuple[DateRange, ...], policy: LeaveExemption
+) -> tuple[bool, str]:
+    """Whether leave exempts `period` under `policy`, and a note saying why when leave matters
+    (spec: cadence). `leaves` must be merged. With the default policy a period that is not
+    exempt gets no note, as before policies existed."""
     start, end = period
-    return 2 * leave_days(start, end, leaves) >= days_between(start, end)
+    on_leave = leave_days(start, end, leaves)
+    if on_leave == 0:
+        return False, ""
+    counted = on_leave
+    if policy.leaves_of_at_least is not None:
+        longest = policy.leaves_of_at_least
+        counted = leave_days(
+            start,
+            end,
+            tuple(r for r in leaves if r[1] >= add_duration(r[0], longest) - ONE_DAY),
+        )
+    length = days_between(start, end)
+    if policy.days is not None:
+        exempt = counted >= min(policy.days, length)
+    else:
+        assert policy.share is not None
+        exempt = counted >= policy.share * length
+    if not exempt and policy == DEFAULT_LEAVE_EXEMPTION:
+        return False, ""
+    of_leaves = ""
+    if policy.leaves_of_at_least is not None:
+        of_leaves = f", {counted} in leaves of at least {_duration_text(policy.leaves_of_at_least)}"
+    verdict = "exempt" if exempt else "not exempt"
+    return exempt, (
+        f"{on_leave} of {length} days on leave{of_leaves}: {verdict} "
+        f"({describe_leave_exemption(policy)})"
+    )
+
+
+def describe_leave_exemption(policy: LeaveExemption) -> str:
+    """'exempt when leave covers at least half of its days', in the policy's terms."""
+    if policy.days is not None:
+        covered = f"at least {policy.days} of its days"
+    elif policy.share == 1:
+        covered = "all of its days"
+    elif policy.share == Fraction(1, 2):
+        covered = "at least half of its days"
+    else:
+        covered = f"at least {policy.share} of its days"
+    if policy.leaves_of_at_least is not None:
+        longest = _duration_text(policy.leaves_of_at_least)
+        return f"exempt when leaves of at least {longest} cover {covered}"
+    return f"exempt when leave covers {covered}"
+
+
+def _duration_text(duration: Duration) -> str:
+    for unit in ("years", "months", "weeks", "days"):
+        count = getattr(duration, unit)
+        if count:
+            return f"{count} {unit if count > 1 else unit[:-1]}"
+    return "0 days"
 
 
 def add_active_days(after: date, count: int, leaves: Iterable[DateRange]) -> date | None:

@@ -2,7 +2,8 @@
 
 Every logged session of a category a requirement references appears in that requirement's
 result exactly once: in `explanation` (credited, possibly partly or not at all after caps) or in
-`excluded` with a reason. Nothing is dropped silently.
+`excluded` with a reason; a session a rule counts in two parts (`own_case`), once per part.
+Nothing is dropped silently.
 """
 
 from dataclasses import dataclass
@@ -67,6 +68,10 @@ class Contribution:
     credited: int
     steps: tuple[StepEffect, ...] = ()
     role: Role = "credit"
+    # A session counted in two parts (a rule's `own_case`): "own_case" or "group"; each part is
+    # listed once, with `note` saying how the session was divided.
+    part: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +81,7 @@ class Exclusion:
     category: str
     minutes: int
     reason: str
+    part: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +89,8 @@ class PeriodResult:
     """One period lying entirely inside the enrollment (cadence and average rules), or one gap
     between sessions (gap rules).
 
-    `exempt`: at least half on leave, or (triggered cadence) not triggered, or (average) no
-    active day at all."""
+    `exempt`: exempt by the leave policy (by default, at least half on leave) and not met
+    anyway, or (triggered cadence) not triggered, or (average) no active day at all."""
 
     start: date
     end: date
@@ -99,7 +105,16 @@ class PeriodResult:
     # Minutes of a triggered cadence's trigger categories in this period.
     trigger_minutes: int | None = None
     # Gap rules: the period is the gap between two sessions, `days` long (leave not counted).
+    # Free-day averages: the free days found in the block.
     days: int | None = None
+    # Why the period is judged as it is, in words, where a rule's semantics need saying: leave
+    # that does or does not exempt it, distinct weeks, free days ("16 of 31 days on leave:
+    # not exempt, only leaves of at least 1 month count").
+    note: str = ""
+    # Cadences counted per work setting: the setting this period's figures are for.
+    setting: str | None = None
+    # Free-day averages: the free days the block needed.
+    required_days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ __all__ = [
     "Cap",
     "CapPerPeriod",
     "CapRolling",
+    "CapShare",
     "CountSource",
     "DateAnchor",
     "DistinctOf",
@@ -29,10 +30,13 @@ __all__ = [
     "GapRule",
     "GroupCredit",
     "HourEquivalent",
+    "LeaveExemption",
     "Limit",
     "LookBack",
     "Multiply",
     "OnlyIf",
+    "OnlyIfMet",
+    "OwnCase",
     "Period",
     "RatioRule",
     "RequirementSetRules",
@@ -43,6 +47,7 @@ __all__ = [
     "ShareRule",
     "StatusThresholds",
     "Step",
+    "SubPeriod",
     "TotalRule",
     "Unit",
 ]
@@ -53,6 +58,8 @@ Unit = Literal["hours", "sessions"]
 Limit = Literal["at_least", "at_most"]
 DistinctOf = Literal["provider", "client", "setting", "day", "week", "month"]
 ElapsedSince = Literal["start", "first_session", "milestone"]
+# What a cadence's `min_sessions` may count distinct units of, within its period.
+SubPeriod = Literal["day", "week", "month"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +78,21 @@ class Duration:
     months: int = 0
     weeks: int = 0
     days: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LeaveExemption:
+    """When leave exempts a cadence's period: leave covering at least `share` of its days (the
+    default, half), or at least `days` of them; with `leaves_of_at_least`, only leaves at least
+    that long count ("an extended leave of one month or more", 22 TAC §681.92(e))."""
+
+    share: Fraction | None = Fraction(1, 2)
+    days: int | None = None
+    leaves_of_at_least: Duration | None = None
+
+    def __post_init__(self) -> None:
+        if (self.share is None) == (self.days is None):
+            raise ValueError("a leave exemption needs exactly one of share, days")
 
 
 # ---- filters: which sessions a requirement (or one counts entry) may credit at all ----
@@ -108,9 +130,23 @@ class SessionFilter:
     settings: frozenset[str] | None = None
     max_group_size: int | None = None
     min_session_minutes: int | None = None
+    # Days of the week a session may fall on, as date.weekday() (0 = Monday): institutes that
+    # count analytic sessions on separate weekdays, Monday to Friday; rules that leave out
+    # weekends.
+    weekdays: frozenset[int] | None = None
 
 
 # ---- steps: per-session transformations of a counts entry, applied in the order written ----
+
+
+@dataclass(frozen=True, slots=True)
+class CadenceExtra:
+    """In a period whose trigger minutes exceed `above_minutes`, this much more is required
+    (a cadence's `extra`; an `only_if` step's tiers measure the entry's own minutes)."""
+
+    above_minutes: int
+    add_sessions: int | None = None
+    add_minutes: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,16 +204,66 @@ class CapRolling:
 class OnlyIf:
     """Conditional credit: a session counts only if its period also holds at least
     `min_minutes` and/or `min_sessions` of `categories` (in its work setting, if
-    `same_setting`)."""
+    `same_setting`).
+
+    With `counts`, the condition is measured as a count is: each session through its entry's
+    `where` and steps (group supervision at half, groups of at most six), and `categories` is
+    their union. `extra` raises the minimum in a period whose own minutes exceed a threshold:
+    the raw minutes of `extra_of` (default: the categories the entry credits) in that period
+    (and setting): Oregon's 2 h of supervision in a month of up to 45 h of client contact, 3 h
+    above (OAR 833-050-0081(4)).
+    """
 
     period: Period
     categories: frozenset[str]
     min_minutes: int | None = None
     min_sessions: int | None = None
     same_setting: bool = False
+    counts: "tuple[CountSource, ...]" = ()
+    extra: tuple[CadenceExtra, ...] = ()
+    extra_of: frozenset[str] | None = None
+
+    @property
+    def listed_categories(self) -> frozenset[str]:
+        """Categories the condition reads: listed in the explanation if not credited."""
+        return self.categories | (self.extra_of or frozenset())
 
 
-Step = CapPerPeriod | Cap | Multiply | Scale | GroupCredit | HourEquivalent | CapRolling | OnlyIf
+@dataclass(frozen=True, slots=True)
+class OnlyIfMet:
+    """Conditional credit on another requirement's result for the period: a session counts
+    only if the period of cadence `requirement` holding it (in its setting, for a cadence
+    counted per setting) is satisfied or exempt; a period that cadence does not judge (part of
+    a period at the enrollment's edges) withholds nothing."""
+
+    requirement: str
+
+
+@dataclass(frozen=True, slots=True)
+class CapShare:
+    """Credit for `categories` of at most `fraction` of what the requirement credits of `of`
+    (default: all it credits), the capped categories included: "no more than 50% of the total
+    hours of supervision may be received in group supervision" (22 TAC §681.92(e)). Applied
+    after every other step; the earliest minutes are kept, the later ones beyond the share are
+    not credited."""
+
+    categories: frozenset[str]
+    fraction: Fraction
+    of: frozenset[str] | None = None
+
+
+Step = (
+    CapPerPeriod
+    | Cap
+    | Multiply
+    | Scale
+    | GroupCredit
+    | HourEquivalent
+    | CapRolling
+    | OnlyIf
+    | OnlyIfMet
+    | CapShare
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +277,26 @@ class CountSource:
 
     @property
     def condition_categories(self) -> frozenset[str]:
-        return frozenset().union(*(s.categories for s in self.steps if isinstance(s, OnlyIf)))
+        return condition_categories(self.steps)
+
+
+def condition_categories(steps: "tuple[Step, ...]") -> frozenset[str]:
+    """Categories `only_if` steps read (conditions and tiers), credited or not."""
+    return frozenset().union(*(s.listed_categories for s in steps if isinstance(s, OnlyIf)))
+
+
+@dataclass(frozen=True, slots=True)
+class OwnCase:
+    """One session, two formats: in a group session of `categories` (at most `max_group_size`
+    participants, when given), the minutes on the trainee's own case count as `as_category`,
+    up to `max_minutes` a session, and the rest of the meeting as the session's own category.
+    EMDRIA-style consultation: at most 30 minutes of individual consultation a session, in a
+    group of no more than four."""
+
+    categories: frozenset[str]
+    as_category: str
+    max_minutes: int
+    max_group_size: int | None = None
 
 
 # ---- rule kinds ----
@@ -210,6 +315,7 @@ class TotalRule:
     # Run after each entry's own steps, on every entry's sessions together, chronologically
     # ("no more than 40 hours in any seven days" across all kinds of experience).
     steps: tuple[Step, ...] = ()
+    own_case: OwnCase | None = None
 
     @property
     def categories(self) -> frozenset[str]:
@@ -219,17 +325,7 @@ class TotalRule:
     @property
     def condition_categories(self) -> frozenset[str]:
         entries = frozenset().union(*(source.condition_categories for source in self.counts))
-        shared = frozenset().union(*(s.categories for s in self.steps if isinstance(s, OnlyIf)))
-        return entries | shared
-
-
-@dataclass(frozen=True, slots=True)
-class CadenceExtra:
-    """In a period whose trigger minutes exceed `above_minutes`, this much more is required."""
-
-    above_minutes: int
-    add_sessions: int | None = None
-    add_minutes: int | None = None
+        return entries | condition_categories(self.steps)
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,12 +353,38 @@ class CadenceRule:
     required_above_minutes: int | None = None
     extra: tuple[CadenceExtra, ...] = ()
     where: SessionFilter | None = None
+    # `min_sessions` counts distinct weeks (or months) with a session instead of sessions:
+    # "at least two supervision meetings per month, in different weeks" (OAR 833-050-0081(2)).
+    # `distinct_days` is the same for days, kept as it was written before this existed.
+    distinct: SubPeriod | None = None
+    # None: the program file's default (RequirementSetRules.leave_exemption).
+    leave_exemption: LeaveExemption | None = None
+    # Each (period, work setting) is judged on its own: "one unit of supervision in each week
+    # for which experience is claimed, in each setting" (California BBS). A period with nothing
+    # in any setting is judged once, with no setting.
+    per_setting: bool = False
+    own_case: OwnCase | None = None
+
+    @property
+    def distinct_unit(self) -> SubPeriod | None:
+        return "day" if self.distinct_days else self.distinct
+
+    @property
+    def condition_categories(self) -> frozenset[str]:
+        return frozenset().union(*(source.condition_categories for source in self.counts))
 
 
 @dataclass(frozen=True, slots=True)
 class AverageRule:
     """Per block of `block_weeks` weeks, at least (or at most) so many minutes per active week;
-    leave days are taken out of the block's length."""
+    leave days are taken out of the block's length.
+
+    `block_days`: blocks of that many days from the enrollment start instead (`block_weeks` is
+    then 0). `free_days_per_week`: the block needs at least that many days free of the
+    categories per seven active days instead of minutes ("one day in seven free of clinical work
+    and required education, when averaged over four weeks", ACGME Common Program Requirements
+    VI.F), leave days taken out of the block first; `minutes_per_week` is then 0.
+    """
 
     key: str
     name: str
@@ -274,6 +396,8 @@ class AverageRule:
     verified_only: bool = True
     advisory: bool = False
     where: SessionFilter | None = None
+    block_days: int | None = None
+    free_days_per_week: Fraction | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +412,10 @@ class RatioRule:
     verified_only: bool = True
     advisory: bool = False
     where: SessionFilter | None = None
+    # Either side may be measured after steps, as a total's counts are (group supervision
+    # weighted before the ratio); `categories` / `per_categories` are then their categories.
+    counts: tuple[CountSource, ...] = ()
+    per_counts: tuple[CountSource, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,3 +499,5 @@ class RequirementSetRules:
     self_reported_categories: frozenset[str]
     thresholds: StatusThresholds
     rules: tuple[Rule, ...]
+    # The program file's `leave_exemption`; a cadence may state its own.
+    leave_exemption: LeaveExemption = LeaveExemption()

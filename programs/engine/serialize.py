@@ -61,33 +61,9 @@ def _requirement_to_dict(result: RequirementResult) -> JsonDict:
         "status": result.status,
         "advisory": result.advisory,
         "projected_completion": completion.isoformat() if completion else None,
-        "excluded": [
-            {
-                "session_id": e.session_id,
-                "date": e.date.isoformat(),
-                "category": e.category,
-                "minutes": e.minutes,
-                "reason": e.reason,
-            }
-            for e in result.excluded
-        ],
+        "excluded": [_exclusion_to_dict(e) for e in result.excluded],
         "explanation": [_contribution_to_dict(c) for c in result.explanation],
-        "periods": [
-            {
-                "start": p.start.isoformat(),
-                "end": p.end.isoformat(),
-                "minutes": p.minutes,
-                "sessions": p.sessions,
-                "satisfied": p.satisfied,
-                "exempt": p.exempt,
-                "state": p.state,
-                "required_minutes": p.required_minutes,
-                "required_sessions": p.required_sessions,
-                "trigger_minutes": p.trigger_minutes,
-                "days": p.days,
-            }
-            for p in result.periods
-        ],
+        "periods": [_period_to_dict(p) for p in result.periods],
         "periods_missed": result.periods_missed,
         "needed_this_period": result.needed_this_period,
         "limit": result.limit,
@@ -101,8 +77,46 @@ def _requirement_to_dict(result: RequirementResult) -> JsonDict:
     }
 
 
+def _period_to_dict(period: PeriodResult) -> JsonDict:
+    out: JsonDict = {
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "minutes": period.minutes,
+        "sessions": period.sessions,
+        "satisfied": period.satisfied,
+        "exempt": period.exempt,
+        "state": period.state,
+        "required_minutes": period.required_minutes,
+        "required_sessions": period.required_sessions,
+        "trigger_minutes": period.trigger_minutes,
+        "days": period.days,
+    }
+    # Fields added with issue 18 are written only when set, so snapshots of rules that do not
+    # use them stay as they were.
+    if period.note:
+        out["note"] = period.note
+    if period.setting is not None:
+        out["setting"] = period.setting
+    if period.required_days is not None:
+        out["required_days"] = period.required_days
+    return out
+
+
+def _exclusion_to_dict(exclusion: Exclusion) -> JsonDict:
+    out: JsonDict = {
+        "session_id": exclusion.session_id,
+        "date": exclusion.date.isoformat(),
+        "category": exclusion.category,
+        "minutes": exclusion.minutes,
+        "reason": exclusion.reason,
+    }
+    if exclusion.part:
+        out["part"] = exclusion.part
+    return out
+
+
 def _contribution_to_dict(contribution: Contribution) -> JsonDict:
-    return {
+    out: JsonDict = {
         "session_id": contribution.session_id,
         "date": contribution.date.isoformat(),
         "category": contribution.category,
@@ -120,6 +134,11 @@ def _contribution_to_dict(contribution: Contribution) -> JsonDict:
         ],
         "role": contribution.role,
     }
+    if contribution.part:
+        out["part"] = contribution.part
+    if contribution.note:
+        out["note"] = contribution.note
+    return out
 
 
 def _requirement_from_dict(data: Mapping[str, Any]) -> RequirementResult:
@@ -144,6 +163,7 @@ def _requirement_from_dict(data: Mapping[str, Any]) -> RequirementResult:
                 category=str(e["category"]),
                 minutes=int(e["minutes"]),
                 reason=str(e["reason"]),
+                part=str(e.get("part", "")),
             )
             for e in data["excluded"]
         ),
@@ -161,6 +181,9 @@ def _requirement_from_dict(data: Mapping[str, Any]) -> RequirementResult:
                 required_sessions=_optional_int(p.get("required_sessions")),
                 trigger_minutes=_optional_int(p.get("trigger_minutes")),
                 days=_optional_int(p.get("days")),
+                note=str(p.get("note", "")),
+                setting=None if p.get("setting") is None else str(p["setting"]),
+                required_days=_optional_int(p.get("required_days")),
             )
             for p in data["periods"]
         ),
@@ -203,6 +226,8 @@ def _contribution_from_dict(data: Mapping[str, Any]) -> Contribution:
             for s in data["steps"]
         ),
         role=_literal(data["role"], Role),
+        part=str(data.get("part", "")),
+        note=str(data.get("note", "")),
     )
 
 

@@ -1,5 +1,6 @@
 """`total` rules: at least a minimum of hours or sessions, after each counts entry's steps."""
 
+from collections.abc import Mapping
 from datetime import date
 
 from programs.engine.context import Context
@@ -8,9 +9,14 @@ from programs.engine.periods import add_active_days
 from programs.engine.results import Contribution, RequirementResult
 from programs.engine.rules import TotalRule
 from programs.engine.status import total_status
+from programs.engine.steps import PeriodVerdicts
 
 
-def evaluate_total(rule: TotalRule, context: Context) -> RequirementResult:
+def evaluate_total(
+    rule: TotalRule,
+    context: Context,
+    verdicts: Mapping[str, PeriodVerdicts] | None = None,
+) -> RequirementResult:
     # Each counts entry has its own steps, so each entry's caps see only its own sessions.
     counted = credit_counts(
         rule.counts,
@@ -18,8 +24,10 @@ def evaluate_total(rule: TotalRule, context: Context) -> RequirementResult:
         unit=rule.unit,
         verified_only=rule.verified_only,
         where=rule.where,
-        extra_categories=rule.condition_categories,
+        listed=(("condition", rule.condition_categories),),
         shared_steps=rule.steps,
+        verdicts=verdicts,
+        own_case=rule.own_case,
     )
     explanation = counted.explanation
     credited = sum(contribution.credited for contribution in explanation)

@@ -55,6 +55,9 @@ def test_the_docs_have_an_example_for_every_kind_step_and_filter():
         *("extra:", "enrollment_year", "look_back", "from:", "until:", "approved_provider"),
         *("provider_kinds", "max_group_size", "min_session_minutes", "of: required"),
         *("of: actual", "per_period", "since: milestone", "since: first_session"),
+        *("weekdays:", "distinct: week", "leave_exemption:", "leaves_of_at_least"),
+        *("only_if_met", "cap_share", "per_setting", "per_categories"),
+        *("block_days", "min_free_days_per_week", "own_case", "max_hours_per_session"),
     ):
         assert word in text, word
 

@@ -183,3 +183,60 @@ def test_cadence_counts_measure_minutes_after_their_steps(
     )
     assert [e.reason for e in result.excluded] == ["group_too_large"]
     assert result.explanation[0].steps[0].step == "scale"
+
+
+# "4 hours a month in 24 of 36 months": the Alabama State Board of Social Work Examiners'
+# supervision for the LICSW, "four (4) hours per month for 24 months ... completed within a
+# 36-month span" (Board licensing FAQ, socialwork.alabama.gov; Ala. Admin. Code ch. 850-X-5).
+THIRTY_SIX_MONTHS = {"start": date(2024, 1, 1), "end": date(2026, 12, 31)}
+TWENTY_FOUR_OF_36 = cadence(categories=[SUPERVISION], period="month", min_hours=4, min_periods=24)
+
+
+def supervised_months(make_session, months):
+    """Four hours on the 10th of each (year, month)."""
+    return [make_session(date(year, month, 10), 240, SUPERVISION) for year, month in months]
+
+
+def test_n_of_m_projects_the_earliest_end_of_the_nth_period_not_the_end_of_the_window(
+    run_requirement, make_session
+):
+    # given January to June 2024 elapsed with March missed (5 satisfied), July under way
+    months = [(2024, m) for m in (1, 2, 4, 5, 6)]
+
+    result = run_requirement(
+        TWENTY_FOUR_OF_36,
+        supervised_months(make_session, months),
+        **THIRTY_SIX_MONTHS,
+        as_of=date(2024, 7, 15),
+    )
+
+    # 19 more satisfied months are needed; if every month from July 2024 is satisfied, the
+    # 19th is January 2026: completion on 31 January 2026 (today's main said 31 December 2026)
+    assert (result.required, result.credited, result.status) == (24, 5, "on_track")
+    assert result.projected_completion == date(2026, 1, 31)
+
+
+def test_n_of_m_completion_is_the_end_of_the_nth_satisfied_period_once_met(
+    run_requirement, make_session
+):
+    # given 24 satisfied months, January 2024 to December 2025 but October 2024
+    months = [(2024, m) for m in range(1, 13) if m != 10] + [(2025, m) for m in range(1, 13)]
+    months.append((2026, 1))
+
+    result = run_requirement(
+        TWENTY_FOUR_OF_36,
+        supervised_months(make_session, months),
+        **THIRTY_SIX_MONTHS,
+        as_of=date(2026, 2, 15),
+    )
+
+    # the 24th satisfied month is January 2026
+    assert (result.credited, result.status) == (24, "met")
+    assert result.projected_completion == date(2026, 1, 31)
+
+
+def test_n_of_m_has_no_completion_once_too_few_periods_are_left(run_requirement, make_session):
+    # given nothing in the first 13 months: 23 months are left, 24 are needed
+    result = run_requirement(TWENTY_FOUR_OF_36, [], **THIRTY_SIX_MONTHS, as_of=date(2025, 2, 15))
+
+    assert (result.status, result.projected_completion) == ("behind", None)

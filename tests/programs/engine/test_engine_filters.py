@@ -185,3 +185,10 @@ def test_excluded_sessions_are_listed_chronologically(run_requirement, make_sess
     result = run_requirement(client_hours(), sessions, **WINDOW)
 
     assert [(e.session_id, e.reason) for e in result.excluded] == [(2, "withdrawn"), (1, "draft")]
+
+
+def test_a_session_setting_must_be_a_setting_key(make_session):
+    # The session field is a slug; the engine refuses anything else rather than never matching.
+    assert make_session(setting="site-x").setting == "site-x"
+    with pytest.raises(ValueError, match="'site x' is not a setting key"):
+        make_session(setting="site x")

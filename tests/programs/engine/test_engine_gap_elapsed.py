@@ -108,7 +108,8 @@ LONG = {"start": date(2025, 1, 6), "end": date(2027, 12, 31)}
 
 @pytest.mark.parametrize(
     ("as_of", "credited", "status"),
-    [(date(2027, 1, 2), 727, "on_track"), (date(2027, 1, 3), 728, "met")],
+    # 104 weeks from Monday 6 January 2025 end on Monday 4 January 2027, not a day earlier
+    [(date(2027, 1, 3), 727, "on_track"), (date(2027, 1, 4), 728, "met")],
 )
 def test_not_in_fewer_than_104_weeks(run_requirement, as_of, credited, status):
     result = run_requirement(elapsed({"weeks": 104}), [], **LONG, as_of=as_of)
@@ -119,11 +120,11 @@ def test_not_in_fewer_than_104_weeks(run_requirement, as_of, credited, status):
         credited,
         status,
     )
-    assert result.projected_completion == date(2027, 1, 3)
+    assert result.projected_completion == date(2027, 1, 4)
 
 
 @pytest.mark.parametrize(
-    ("count_leave", "completion"), [(False, date(2027, 1, 13)), (True, date(2027, 1, 3))]
+    ("count_leave", "completion"), [(False, date(2027, 1, 14)), (True, date(2027, 1, 4))]
 )
 def test_leave_postpones_the_end_of_a_minimum_duration(run_requirement, count_leave, completion):
     result = run_requirement(
@@ -137,20 +138,32 @@ def test_leave_postpones_the_end_of_a_minimum_duration(run_requirement, count_le
     assert result.projected_completion == completion
 
 
-def test_eighteen_months_after_a_milestone(run_requirement):
-    rule = elapsed({"months": 18}, since="milestone", milestone="degree_conferred")
+@pytest.mark.parametrize(
+    ("as_of", "credited", "status"),
+    [(date(2026, 7, 14), 545, "on_track"), (date(2026, 7, 15), 546, "met")],
+)
+def test_eighteen_months_from_the_licence_date_are_met_on_the_same_day_of_the_month(
+    run_requirement, as_of, credited, status
+):
+    # Issue 18, item 1, as docs/program-format.md states it: "at least 18 months from the
+    # licence date" (22 TAC §681.92(c) words it "not ... in less than 18 months") with a licence
+    # dated 15 January 2025 is met on 15 July 2026, 546 days later; the engine used to report
+    # it met, and complete, on 14 July.
+    rule = elapsed({"months": 18}, since="milestone", milestone="license_granted")
 
     result = run_requirement(
-        rule,
-        [],
-        **LONG,
-        as_of=date(2026, 7, 14),
-        milestones={"degree_conferred": date(2025, 1, 15)},
+        rule, [], **LONG, as_of=as_of, milestones={"license_granted": date(2025, 1, 15)}
     )
+
+    assert (result.required, result.credited, result.status) == (546, credited, status)
+    assert result.projected_completion == date(2026, 7, 15)
+
+
+def test_eighteen_months_after_a_milestone_without_a_date_have_not_started(run_requirement):
+    rule = elapsed({"months": 18}, since="milestone", milestone="degree_conferred")
+
     missing = run_requirement(rule, [], **LONG, as_of=date(2026, 7, 14))
 
-    # 15 January 2025 + 18 months = 15 July 2026: 546 days, complete at the end of 14 July
-    assert (result.required, result.credited, result.status) == (546, 546, "met")
     assert (missing.credited, missing.status, missing.projected_completion) == (
         0,
         "not_started",
@@ -166,12 +179,13 @@ def test_since_the_first_session(run_requirement, make_session):
     ]
     rule = elapsed({"days": 30}, since="first_session", categories=["client_individual"])
 
-    result = run_requirement(rule, sessions, **LONG, as_of=date(2025, 4, 8))
+    result = run_requirement(rule, sessions, **LONG, as_of=date(2025, 4, 9))
 
+    # 30 days from Monday 10 March 2025 end on Wednesday 9 April
     assert (result.credited, result.status, result.projected_completion) == (
         30,
         "met",
-        date(2025, 4, 8),
+        date(2025, 4, 9),
     )
     assert [c.credited for c in result.explanation] == [50, 0]
     assert [e.reason for e in result.excluded] == ["draft"]
@@ -186,4 +200,5 @@ def test_an_enrollment_that_ended_too_soon_is_behind(run_requirement):
         as_of=date(2026, 3, 1),
     )
 
-    assert (result.credited, result.status) == (360, "behind")
+    # 6 January to 31 December 2025: 359 days after the start
+    assert (result.credited, result.status) == (359, "behind")

@@ -252,7 +252,8 @@ RATIO = {"key": "k", "kind": "ratio", "categories": ["s"], "per_categories": ["c
                 )
             ],
             "requirement 'k': counts[0].steps[0]: a step has exactly one of cap_per_period, cap, "
-            "multiply, scale, group_credit, hour_equivalent, cap_rolling, only_if",
+            "multiply, scale, group_credit, hour_equivalent, cap_rolling, only_if, only_if_met, "
+            "cap_share",
         ),
         (
             [total(counts=[{"categories": ["a"], "steps": [{"multiply": {"factor": 1.5}}]}])],

@@ -219,19 +219,15 @@ ELAPSED = {"key": "k", "kind": "elapsed", "duration": {"weeks": 104}}
                         {
                             "categories": ["s"],
                             "steps": [
-                                {
-                                    "only_if": {
-                                        "period": "week",
-                                        "categories": ["c"],
-                                        "min_sessions": 1,
-                                    }
-                                }
+                                {"cap_share": {"categories": ["s"], "at_most": 0.5}},
                             ],
                         }
                     ],
                 }
             ],
-            "counts: only_if steps are for totals only",
+            # only_if steps are allowed in cadences since issue 18; a cap on the whole credit
+            # is not
+            "counts[0].steps: cap_share is a step of a total's own steps",
         ),
         (
             [{"key": "k", "kind": "average", "categories": ["c"], "block_weeks": 4}],

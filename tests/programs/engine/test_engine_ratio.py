@@ -90,3 +90,42 @@ def test_ratio_explains_both_sides_and_excludes_unverified(run_requirement, make
     ]
     assert (result.required, result.credited, result.status) == (60, 60, "met")
     assert result.projected_completion is None
+
+
+def test_a_ratio_may_weight_group_supervision_before_comparing(run_requirement, make_session):
+    # BACP's "one hour of supervision for every eight hours of client work", with group time
+    # as the trainee's share (half in a group of four or fewer), as the BACP course preset
+    # reads it: 100 h of client work need 12.5 h (750 min); 10 h individual and 8 h in a group of
+    # four (4 h) make 14 h. Before issue 18 a ratio could not weight, so the preset left group
+    # time out and found 600 of 750 minutes.
+    rule = {
+        "key": "supervision_ratio",
+        "name": "One hour of supervision for every eight hours of client work",
+        "kind": "ratio",
+        "counts": [
+            {"categories": [SUPERVISION]},
+            {
+                "categories": ["supervision_group"],
+                "steps": [{"group_credit": {"divide_above": 4, "at_or_below": 0.5}}],
+            },
+        ],
+        "per_categories": [CLIENT],
+        "per": 8,
+    }
+    sessions = [
+        *(make_session(date(2025, 3, day), 600, CLIENT) for day in range(3, 13)),
+        make_session(date(2025, 3, 14), 600, SUPERVISION),
+        make_session(date(2025, 3, 15), 480, "supervision_group", group_size=4),
+    ]
+
+    result = run_requirement(rule, sessions)
+
+    assert (result.required, result.credited, result.status) == (750, 840, "met")
+    [group] = [c for c in result.explanation if c.category == "supervision_group"]
+    assert (group.role, group.input, group.credited, group.steps[0].note) == (
+        "numerator",
+        480,
+        240,
+        "group of 4: x 1/2",
+    )
+    assert [c.role for c in result.explanation][:2] == ["denominator", "denominator"]

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from programs.definitions.program_file import ProgramDocument, parse_program_text
-from programs.engine import EnrollmentFacts, EnrollmentResult, SessionFact, evaluate
+from programs.engine import EnrollmentFacts, EnrollmentResult, Leave, SessionFact, evaluate
 from programs.vocabulary import BUILTIN_CATEGORIES
 
 PRESETS = Path(__file__).resolve().parents[3] / "programs" / "presets"
@@ -63,6 +63,7 @@ def run(
     start: date,
     end: date,
     as_of: date,
+    leaves: Iterable[tuple[date, date]] = (),
     **extra: Any,
 ) -> EnrollmentResult:
     facts = EnrollmentFacts(
@@ -70,7 +71,7 @@ def run(
         start=start,
         end=end,
         as_of=as_of,
-        leaves=(),
+        leaves=tuple(Leave(first, last) for first, last in leaves),
         sessions=tuple(sessions),
         **extra,
     )

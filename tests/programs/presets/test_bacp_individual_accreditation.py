@@ -20,8 +20,9 @@ def test_three_years_of_practice_with_monthly_supervision_meets_every_rule(log):
 
     assert summary(result) == {
         "supervised_practice": ("met", 28080, 27000),
-        # 3 January 2022 + 3 years = 3 January 2025: 1096 days; 1125 days to 31 January 2025
-        "three_years": ("met", 1125, 1096),
+        # 3 January 2022 + 3 years = 3 January 2025: 1096 days; 1124 days after the first
+        # session up to 31 January 2025 (the first session's own day is day 0)
+        "three_years": ("met", 1124, 1096),
         # 37 whole months, January 2022 to January 2025
         "monthly_supervision": ("met", 37, 37),
     }
@@ -54,6 +55,6 @@ def test_practice_over_less_than_three_years_is_not_enough(log):
 
     result = run("bacp-individual-accreditation", sessions, **window)
 
-    # 3 January 2022 to 31 December 2023: 728 days of the 1096 needed
-    assert summary(result)["three_years"] == ("behind", 728, 1096)
+    # 3 January 2022 to 31 December 2023: 727 days after the first session, of the 1096 needed
+    assert summary(result)["three_years"] == ("behind", 727, 1096)
     assert summary(result)["supervised_practice"] == ("met", 28080, 27000)

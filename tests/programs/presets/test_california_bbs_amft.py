@@ -39,8 +39,8 @@ def test_two_years_and_a_bit_of_supervised_weeks_meets_every_rule(log):
         # every week is triggered and above 10 h: two units (120 min) due, 120 given
         "weekly_supervision": ("met", 120, 120),
         "individual_supervision_weeks": ("met", 120, 52),
-        # 840 days from the first session to the end; 104 weeks are 728
-        "minimum_duration": ("met", 840, 728),
+        # 839 days after the first session's day up to the end; 104 weeks are 728
+        "minimum_duration": ("met", 839, 728),
     }
     assert result.requirements[0].capped_off == 4200
     assert result.status == "met"
@@ -82,3 +82,31 @@ def test_hours_older_than_six_years_before_the_application_do_not_count(log):
 
     # 1 May 2025 - 6 years = 1 May 2019: 30 April 2019 is older
     assert [e.reason for e in result.requirements[1].excluded] == ["outside_look_back"]
+
+
+def test_supervision_is_weighed_in_units_and_due_in_each_setting(log):
+    # given one week: at the clinic 12 h of counseling with 1 h individual and 2 h in a group of
+    # six (two units, as 12 h need); at the school 4 h of counseling with only 1 h in a group (half
+    # a unit); today's main counted the raw group hour as enough
+    monday = date(2023, 1, 2)
+    sessions = [
+        log(monday, 720, "client_individual", setting="clinic"),
+        log(monday + timedelta(days=1), 60, "supervision_individual", setting="clinic"),
+        log(monday + timedelta(days=2), 120, "supervision_group", group_size=6, setting="clinic"),
+        log(monday + timedelta(days=3), 240, "client_individual", setting="school"),
+        log(monday + timedelta(days=4), 60, "supervision_group", group_size=6, setting="school"),
+    ]
+
+    result = run("california-bbs-amft", sessions, **ASSOCIATESHIP)
+
+    direct = result.requirements[1]
+    assert [(c.input, c.credited) for c in direct.explanation if c.role == "credit"] == [
+        (720, 720),
+        (240, 0),
+    ]
+    weekly = result.requirements[3]
+    first_week = [p for p in weekly.periods if p.start == monday]
+    assert [(p.setting, p.minutes, p.required_minutes, p.satisfied) for p in first_week] == [
+        ("clinic", 120, 120, True),
+        ("school", 30, 60, False),
+    ]

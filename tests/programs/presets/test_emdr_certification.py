@@ -42,8 +42,9 @@ def test_twelve_hours_approved_and_eight_with_a_consultant_in_training_certify(l
         "individual_consultation": ("met", 720, 600),
         "emdr_sessions": ("met", 50, 50),
         "emdr_clients": ("met", 25, 25),
-        # 1 June 2023 + 2 years = 1 June 2025: 731 days; 942 to 28 December 2025
-        "licensed_two_years": ("met", 942, 731),
+        # 1 June 2023 + 2 years = 1 June 2025: 731 days; 941 after 1 June 2023 up to 28 December
+        # 2025
+        "licensed_two_years": ("met", 941, 731),
     }
     assert result.status == "met"
 
@@ -66,3 +67,52 @@ def test_fifteen_hours_with_consultants_in_training_leave_the_consultation_short
     # the individual hours credited (600) still make half of the required 20 h
     assert figures["individual_consultation"] == ("met", 600, 600)
     assert result.status == "behind"
+
+
+def test_own_case_minutes_in_a_small_group_count_as_individual_consultation(log):
+    # given 8 h individual with an approved consultant and 6 group meetings of 2 h (groups of
+    # three) with 45 minutes on the trainee's own case: 30 of the 45 count as individual
+    # (EMDRIA: at most 30 a session), 90 of each meeting as group
+    sessions = emdr_sessions(log)
+    sessions += consultation(
+        log, "consultation_individual", 8, "approved_consultant", date(2025, 3, 3)
+    )
+    sessions += [
+        log(
+            date(2025, 6, 2) + timedelta(weeks=n),
+            120,
+            "consultation_group",
+            provider_kind="approved_consultant",
+            group_size=3,
+            own_case_minutes=45,
+        )
+        for n in range(6)
+    ]
+    # a meeting of six: no individual minutes, whatever was recorded
+    sessions.append(
+        log(
+            date(2025, 8, 4),
+            60,
+            "consultation_group",
+            provider_kind="approved_consultant",
+            group_size=6,
+            own_case_minutes=30,
+        )
+    )
+
+    result = run("emdr-certification", sessions, **YEAR)
+
+    figures = summary(result)
+    # 480 + 6 x 120 + 60 = 1260 minutes, capped nowhere: 21 h of 20
+    assert figures["consultation"] == ("met", 1260, 1200)
+    # individual: 480 + 6 x 30 = 660 of the 600 needed (without own case: 480, behind)
+    assert figures["individual_consultation"] == ("met", 660, 600)
+    parts = [
+        (c.category, c.part, c.credited)
+        for c in result.requirements[0].explanation
+        if c.date == date(2025, 6, 2)
+    ]
+    assert parts == [
+        ("consultation_individual", "own_case", 30),
+        ("consultation_group", "group", 90),
+    ]

@@ -52,3 +52,20 @@ def test_a_session_under_45_minutes_is_not_part_of_the_analysis(log):
     assert [e.reason for e in total.excluded] == ["too_short"]
     # a double session of 100 minutes is two analytic hours
     assert total.credited == 120
+
+
+def test_a_weekend_session_is_not_one_of_the_four(log):
+    # given every week Monday to Wednesday and Saturday
+    sessions = []
+    for week in range(157):
+        monday = date(2022, 1, 3) + timedelta(weeks=week)
+        sessions += [log(monday + timedelta(days=d), 50, "training_analysis") for d in (0, 1, 2, 5)]
+
+    result = run("psychoanalytic-training-analysis", sessions, **TRAINING)
+
+    weekly = result.requirements[0]
+    assert (weekly.periods[0].sessions, weekly.periods[0].satisfied) == (3, False)
+    assert {e.reason for e in weekly.excluded} == {"other_weekday"}
+    assert weekly.status == "behind"
+    # the Saturday sessions are still analytic hours
+    assert summary(result)["analytic_hours"] == ("met", 628 * 60, 600 * 60)
