@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import ApiKey, ApiScope, PersonalToken, User
 
 API_KEY_PREFIX = "csk"
-PERSONAL_TOKEN_PREFIX = "cst"
+PERSONAL_TOKEN_PREFIX = "cst"  # noqa: S105 (a public prefix, not a secret)
 UNKNOWN_SCOPE = "Unknown scope {scope!r}; choose from: {choices}."
 NO_SCOPES = "An API key needs at least one scope."
 EXPIRY_IN_PAST = "The expiry must be in the future."

@@ -34,7 +34,8 @@ if env_bool("CI", False) and DATABASES["default"]["ENGINE"] != "django.db.backen
         "CI runs the suite on PostgreSQL: set DATABASE_URL to a PostgreSQL database."
     )
 
-SECRET_KEY = "test-only-secret-key-not-for-production-000000000000"
+# the test suite's own key
+SECRET_KEY = "test-only-secret-key-not-for-production-000000000000"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

@@ -159,97 +159,163 @@ def _schema_message(message: str) -> str:
 
 def _check_meaning(located: LocatedDocument, vocabulary: Mapping[str, str]) -> None:
     data = located.data
-    problems: list[Problem] = []
-
-    def problem(path: tuple[PathPart, ...], message: str) -> None:
-        problems.append(located.problem(path, message))
-
-    time_zone = data["program"].get("time_zone", "UTC")
-    try:
-        ZoneInfo(time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        problem(
-            ("program", "time_zone"),
-            f"unknown time zone {time_zone!r} (use an IANA name such as Europe/London)",
-        )
-
-    known = set(vocabulary)
-    listed: set[str] = set()
-    for i, category in enumerate(data.get("categories", [])):
-        key = category["key"]
-        if key in listed:
-            problem(("categories", i, "key"), f"category {key!r} is listed twice")
-        listed.add(key)
-        if key not in vocabulary and not category.get("name"):
-            problem(
-                ("categories", i, "key"),
-                f"category {key!r} is not in the shared vocabulary; give it a `name` to add it",
-            )
-        known.add(key)
-
-    status = data.get("status", {})
-    on_track = status.get("on_track_ratio", DEFAULT_STATUS["on_track_ratio"])
-    at_risk = status.get("at_risk_ratio", DEFAULT_STATUS["at_risk_ratio"])
-    if at_risk > on_track:
-        problem(
-            ("status", "at_risk_ratio"),
-            f"at_risk_ratio ({at_risk}) must not exceed on_track_ratio ({on_track})",
-        )
-
+    problems = _check_time_zone(located)
+    known, category_problems = _check_categories(located, vocabulary)
+    problems += category_problems + _check_status(located)
     cadences = {r["key"] for r in data["requirements"] if r["kind"] == "cadence"}
     seen_keys: set[str] = set()
     for i, requirement in enumerate(data["requirements"]):
         base: tuple[PathPart, ...] = ("requirements", i)
         if requirement["key"] in seen_keys:
-            problem((*base, "key"), f"requirement key {requirement['key']!r} is used twice")
+            problems.append(
+                located.problem(
+                    (*base, "key"), f"requirement key {requirement['key']!r} is used twice"
+                )
+            )
         seen_keys.add(requirement["key"])
-        for path, key in _referenced_categories(requirement, base):
-            if key not in known:
-                problem(path, f"unknown category {key!r}")
-        problems.extend(_check_amounts(located, requirement, base))
-        counted: dict[str, int] = {}
-        for j, count in enumerate(requirement.get("counts", [])):
-            for k, key in enumerate(count["categories"]):
-                if key in counted:
-                    problem(
+        problems += _check_requirement(located, requirement, base, known, cadences)
+    if problems:
+        raise InputFileError(problems)
+
+
+def _check_time_zone(located: LocatedDocument) -> list[Problem]:
+    time_zone = located.data["program"].get("time_zone", "UTC")
+    try:
+        ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return [
+            located.problem(
+                ("program", "time_zone"),
+                f"unknown time zone {time_zone!r} (use an IANA name such as Europe/London)",
+            )
+        ]
+    return []
+
+
+def _check_categories(
+    located: LocatedDocument, vocabulary: Mapping[str, str]
+) -> tuple[set[str], list[Problem]]:
+    """The keys a requirement may name (the vocabulary and the file's own), and the problems of
+    the file's category list."""
+    problems: list[Problem] = []
+    known = set(vocabulary)
+    listed: set[str] = set()
+    for i, category in enumerate(located.data.get("categories", [])):
+        key = category["key"]
+        if key in listed:
+            problems.append(
+                located.problem(("categories", i, "key"), f"category {key!r} is listed twice")
+            )
+        listed.add(key)
+        if key not in vocabulary and not category.get("name"):
+            problems.append(
+                located.problem(
+                    ("categories", i, "key"),
+                    f"category {key!r} is not in the shared vocabulary; give it a `name` to add it",
+                )
+            )
+        known.add(key)
+    return known, problems
+
+
+def _check_status(located: LocatedDocument) -> list[Problem]:
+    status = located.data.get("status", {})
+    on_track = status.get("on_track_ratio", DEFAULT_STATUS["on_track_ratio"])
+    at_risk = status.get("at_risk_ratio", DEFAULT_STATUS["at_risk_ratio"])
+    if at_risk > on_track:
+        return [
+            located.problem(
+                ("status", "at_risk_ratio"),
+                f"at_risk_ratio ({at_risk}) must not exceed on_track_ratio ({on_track})",
+            )
+        ]
+    return []
+
+
+def _check_requirement(
+    located: LocatedDocument,
+    requirement: Mapping[str, Any],
+    base: tuple[PathPart, ...],
+    known: set[str],
+    cadences: set[str],
+) -> list[Problem]:
+    problems = [
+        located.problem(path, f"unknown category {key!r}")
+        for path, key in _referenced_categories(requirement, base)
+        if key not in known
+    ]
+    problems += _check_amounts(located, requirement, base)
+    problems += _check_counted_once(located, requirement, base)
+    problems += _check_steps(located, requirement, base, cadences)
+    if requirement["kind"] == "share":
+        problems += _check_share(located, requirement, base, located.data["requirements"])
+    if requirement["kind"] == "ratio":
+        both = _ratio_side(requirement, "categories", "counts") & _ratio_side(
+            requirement, "per_categories", "per_counts"
+        )
+        if both:
+            problems.append(
+                located.problem(
+                    (*base, "per_categories"),
+                    f"categories on both sides of a ratio: {sorted(both)}",
+                )
+            )
+    return problems
+
+
+def _check_counted_once(
+    located: LocatedDocument, requirement: Mapping[str, Any], base: tuple[PathPart, ...]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    counted: dict[str, int] = {}
+    for j, count in enumerate(requirement.get("counts", [])):
+        for k, key in enumerate(count["categories"]):
+            if key in counted:
+                problems.append(
+                    located.problem(
                         (*base, "counts", j, "categories", k),
                         f"category {key!r} is already counted in counts[{counted[key]}]; "
                         "a minute may be counted only once per requirement",
                     )
-                # An entry with a filter passes on the sessions it refuses to later entries.
-                if "where" not in count:
-                    counted.setdefault(key, j)
-        for path, step in _steps_of(requirement, base):
-            [name] = step
-            in_condition = "only_if" in path
-            if (
-                name in HOURS_ONLY_STEPS
-                and requirement.get("unit", "hours") != "hours"
-                and not in_condition
-            ):
-                problem((*path, name), f"{name} needs unit hours (it works on minutes)")
-            if in_condition and name in ("only_if", "only_if_met", "cap_share"):
-                problem((*path, name), f"a condition's steps may not have {name}")
-            if name == "cap_share" and not _is_last_own_step(requirement, path, base):
-                problem((*path, name), CAP_SHARE_PLACE)
-            if name == "only_if_met" and step[name]["requirement"] not in cadences:
-                problem(
+                )
+            # An entry with a filter passes on the sessions it refuses to later entries.
+            if "where" not in count:
+                counted.setdefault(key, j)
+    return problems
+
+
+def _check_steps(
+    located: LocatedDocument,
+    requirement: Mapping[str, Any],
+    base: tuple[PathPart, ...],
+    cadences: set[str],
+) -> list[Problem]:
+    problems: list[Problem] = []
+    for path, step in _steps_of(requirement, base):
+        [name] = step
+        in_condition = "only_if" in path
+        if (
+            name in HOURS_ONLY_STEPS
+            and requirement.get("unit", "hours") != "hours"
+            and not in_condition
+        ):
+            problems.append(
+                located.problem((*path, name), f"{name} needs unit hours (it works on minutes)")
+            )
+        if in_condition and name in ("only_if", "only_if_met", "cap_share"):
+            problems.append(
+                located.problem((*path, name), f"a condition's steps may not have {name}")
+            )
+        if name == "cap_share" and not _is_last_own_step(requirement, path, base):
+            problems.append(located.problem((*path, name), CAP_SHARE_PLACE))
+        if name == "only_if_met" and step[name]["requirement"] not in cadences:
+            problems.append(
+                located.problem(
                     (*path, name, "requirement"),
                     f"{step[name]['requirement']!r} is not a cadence requirement in this file",
                 )
-        if requirement["kind"] == "share":
-            problems.extend(_check_share(located, requirement, base, data["requirements"]))
-        if requirement["kind"] == "ratio":
-            both = _ratio_side(requirement, "categories", "counts") & _ratio_side(
-                requirement, "per_categories", "per_counts"
             )
-            if both:
-                problem(
-                    (*base, "per_categories"),
-                    f"categories on both sides of a ratio: {sorted(both)}",
-                )
-    if problems:
-        raise InputFileError(problems)
+    return problems
 
 
 CAP_SHARE_PLACE = "cap_share must be the last of a total's own steps"
@@ -350,35 +416,50 @@ STEP_CATEGORY_FIELDS = {
 }
 
 
-def _check_amounts(
-    located: LocatedDocument, requirement: Mapping[str, Any], base: tuple[PathPart, ...]
-) -> list[Problem]:
-    """Hours must be whole minutes; session counts must be whole sessions."""
+Amount = tuple[tuple[PathPart, ...], Any, str]
+
+
+def _step_amounts(
+    step: Mapping[str, Any], step_base: tuple[PathPart, ...], unit: str
+) -> list[Amount]:
+    # A condition's own counts are measured in minutes whatever the requirement's unit.
+    step_unit = "hours" if "only_if" in step_base else unit
+    amounts: list[Amount] = []
+    if "cap" in step:
+        amounts.append(((*step_base, "cap"), step["cap"], step_unit))
+    for name in ("cap_per_period", "cap_rolling"):
+        if name in step:
+            amounts.append(((*step_base, name, "amount"), step[name]["amount"], step_unit))
+    if "multiply" in step and "input_cap" in step["multiply"]:
+        amounts.append(
+            ((*step_base, "multiply", "input_cap"), step["multiply"]["input_cap"], step_unit)
+        )
+    if "only_if" in step and "min_hours" in step["only_if"]:
+        amounts.append(
+            ((*step_base, "only_if", "min_hours"), step["only_if"]["min_hours"], "hours")
+        )
+    for i, extra in enumerate(step.get("only_if", {}).get("extra", [])):
+        amounts.extend(_extra_amounts(extra, (*step_base, "only_if", "extra", i)))
+    return amounts
+
+
+def _extra_amounts(extra: Mapping[str, Any], path: tuple[PathPart, ...]) -> list[Amount]:
+    return [
+        ((*path, name), extra[name], "hours")
+        for name in ("above_hours", "add_hours")
+        if name in extra
+    ]
+
+
+def _requirement_amounts(
+    requirement: Mapping[str, Any], base: tuple[PathPart, ...]
+) -> list[Amount]:
     unit = requirement.get("unit", "hours")
-    amounts: list[tuple[tuple[PathPart, ...], Any, str]] = []
+    amounts: list[Amount] = []
     if requirement["kind"] == "total":
         amounts.append(((*base, "minimum"), requirement["minimum"], unit))
     for step_base, step in _steps_of(requirement, base):
-        # A condition's own counts are measured in minutes whatever the requirement's unit.
-        step_unit = "hours" if "only_if" in step_base else unit
-        if "cap" in step:
-            amounts.append(((*step_base, "cap"), step["cap"], step_unit))
-        for name in ("cap_per_period", "cap_rolling"):
-            if name in step:
-                amounts.append(((*step_base, name, "amount"), step[name]["amount"], step_unit))
-        if "multiply" in step and "input_cap" in step["multiply"]:
-            amounts.append(
-                ((*step_base, "multiply", "input_cap"), step["multiply"]["input_cap"], step_unit)
-            )
-        if "only_if" in step and "min_hours" in step["only_if"]:
-            amounts.append(
-                ((*step_base, "only_if", "min_hours"), step["only_if"]["min_hours"], "hours")
-            )
-        for i, extra in enumerate(step.get("only_if", {}).get("extra", [])):
-            for name in ("above_hours", "add_hours"):
-                if name in extra:
-                    path = (*step_base, "only_if", "extra", i, name)
-                    amounts.append((path, extra[name], "hours"))
+        amounts.extend(_step_amounts(step, step_base, unit))
     for name in HOUR_FIELDS:
         if name in requirement:
             amounts.append(((*base, name), requirement[name], "hours"))
@@ -386,11 +467,16 @@ def _check_amounts(
         path = (*base, "own_case", "max_hours_per_session")
         amounts.append((path, requirement["own_case"]["max_hours_per_session"], "hours"))
     for i, extra in enumerate(requirement.get("extra", [])):
-        for name in ("above_hours", "add_hours"):
-            if name in extra:
-                amounts.append(((*base, "extra", i, name), extra[name], "hours"))
+        amounts.extend(_extra_amounts(extra, (*base, "extra", i)))
+    return amounts
+
+
+def _check_amounts(
+    located: LocatedDocument, requirement: Mapping[str, Any], base: tuple[PathPart, ...]
+) -> list[Problem]:
+    """Hours must be whole minutes; session counts must be whole sessions."""
     problems = []
-    for path, value, amount_unit in amounts:
+    for path, value, amount_unit in _requirement_amounts(requirement, base):
         if amount_unit == "hours" and (Fraction(str(value)) * 60).denominator != 1:
             problems.append(
                 located.problem(path, f"{value} hours is not a whole number of minutes")
@@ -578,45 +664,64 @@ def _canonical_cadence(r: Mapping[str, Any], out: dict[str, Any]) -> None:
         out["own_case"] = _canonical_own_case(r["own_case"])
 
 
+def _canonical_average(r: Mapping[str, Any], out: dict[str, Any]) -> None:
+    out["categories"] = list(r["categories"])
+    for key in ("block_weeks", "block_days"):
+        if key in r:
+            out[key] = r[key]
+    for key in ("min_hours_per_week", "max_hours_per_week", "min_free_days_per_week"):
+        if key in r:
+            out[key] = _number(r[key])
+    out["allowed_misses"] = r.get("allowed_misses", 0)
+
+
+def _canonical_share(r: Mapping[str, Any], out: dict[str, Any]) -> None:
+    out["requirement"] = r["requirement"]
+    out["categories"] = list(r["categories"])
+    for key in ("at_least", "at_most"):
+        if key in r:
+            out[key] = _number(r[key])
+    out["of"] = r["of"]
+
+
+def _canonical_distinct(r: Mapping[str, Any], out: dict[str, Any]) -> None:
+    out["categories"] = list(r["categories"])
+    out["of"] = r["of"]
+    for key in ("at_least", "at_most"):
+        if key in r:
+            out[key] = r[key]
+    if "per_period" in r:
+        out["per_period"] = r["per_period"]
+
+
+def _canonical_gap(r: Mapping[str, Any], out: dict[str, Any]) -> None:
+    out["categories"] = list(r["categories"])
+    out["max_days"] = r["max_days"]
+    out["allowed_misses"] = r.get("allowed_misses", 0)
+
+
+def _canonical_elapsed(r: Mapping[str, Any], out: dict[str, Any]) -> None:
+    out["duration"] = dict(r["duration"])
+    out["since"] = r.get("since", "start")
+    if "milestone" in r:
+        out["milestone"] = r["milestone"]
+    if "categories" in r:
+        out["categories"] = list(r["categories"])
+    out["count_leave"] = r.get("count_leave", False)
+
+
+# Kinds added with issue 3, one entry per kind: every default is written.
+_CANONICAL_NEW_KIND: dict[str, Callable[[Mapping[str, Any], dict[str, Any]], None]] = {
+    "average": _canonical_average,
+    "share": _canonical_share,
+    "distinct": _canonical_distinct,
+    "gap": _canonical_gap,
+    "elapsed": _canonical_elapsed,
+}
+
+
 def _canonical_new_kind(r: Mapping[str, Any], out: dict[str, Any]) -> None:
-    """Kinds added with issue 3: every default is written."""
-    kind = r["kind"]
-    if kind == "average":
-        out["categories"] = list(r["categories"])
-        for key in ("block_weeks", "block_days"):
-            if key in r:
-                out[key] = r[key]
-        for key in ("min_hours_per_week", "max_hours_per_week", "min_free_days_per_week"):
-            if key in r:
-                out[key] = _number(r[key])
-        out["allowed_misses"] = r.get("allowed_misses", 0)
-    elif kind == "share":
-        out["requirement"] = r["requirement"]
-        out["categories"] = list(r["categories"])
-        for key in ("at_least", "at_most"):
-            if key in r:
-                out[key] = _number(r[key])
-        out["of"] = r["of"]
-    elif kind == "distinct":
-        out["categories"] = list(r["categories"])
-        out["of"] = r["of"]
-        for key in ("at_least", "at_most"):
-            if key in r:
-                out[key] = r[key]
-        if "per_period" in r:
-            out["per_period"] = r["per_period"]
-    elif kind == "gap":
-        out["categories"] = list(r["categories"])
-        out["max_days"] = r["max_days"]
-        out["allowed_misses"] = r.get("allowed_misses", 0)
-    else:
-        out["duration"] = dict(r["duration"])
-        out["since"] = r.get("since", "start")
-        if "milestone" in r:
-            out["milestone"] = r["milestone"]
-        if "categories" in r:
-            out["categories"] = list(r["categories"])
-        out["count_leave"] = r.get("count_leave", False)
+    _CANONICAL_NEW_KIND[r["kind"]](r, out)
 
 
 def _canonical_requirement(r: Mapping[str, Any]) -> dict[str, Any]:
@@ -693,7 +798,7 @@ def canonicalize(data: Mapping[str, Any], vocabulary: Mapping[str, str]) -> dict
     leave = {}
     if "leave_exemption" in data:
         leave = {"leave_exemption": _canonical_leave_exemption(data["leave_exemption"])}
-    return _whole_numbers(
+    canonical: dict[str, Any] = _whole_numbers(
         {
             "format": 1,
             "institution": {
@@ -714,3 +819,4 @@ def canonicalize(data: Mapping[str, Any], vocabulary: Mapping[str, str]) -> dict
             "requirements": [_canonical_requirement(r) for r in data["requirements"]],
         }
     )
+    return canonical

@@ -3,7 +3,7 @@
 Every error names the requirement key and the field, as the spec asks.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from fractions import Fraction
 
@@ -359,49 +359,58 @@ def parse_step(raw: object, unit: Unit, where: str) -> Step:
         return Cap(amount=amount(value, unit, field))
     if name == "scale":
         return Scale(factor=positive_fraction(value, field))
-    body = as_mapping(value, field)
-    if name == "cap_per_period":
-        check_keys(body, frozenset({"period", "amount"}), field)
-        return CapPerPeriod(
-            period=parse_period(body.get("period"), f"{field}.period"),
-            amount=amount(body.get("amount"), unit, f"{field}.amount"),
+    return _STEP_PARSERS[name](as_mapping(value, field), unit, field)
+
+
+def _parse_cap_per_period(body: Mapping[str, object], unit: Unit, field: str) -> Step:
+    check_keys(body, frozenset({"period", "amount"}), field)
+    return CapPerPeriod(
+        period=parse_period(body.get("period"), f"{field}.period"),
+        amount=amount(body.get("amount"), unit, f"{field}.amount"),
+    )
+
+
+def _parse_multiply(body: Mapping[str, object], unit: Unit, field: str) -> Step:
+    check_keys(body, frozenset({"factor", "input_cap"}), field)
+    factor = whole_number(body.get("factor"), f"{field}.factor")
+    if factor < 1:
+        raise RuleDefinitionError(f"{field}.factor: must be at least 1, got {factor}")
+    input_cap = None
+    if body.get("input_cap") is not None:
+        input_cap = amount(body["input_cap"], unit, f"{field}.input_cap")
+    return Multiply(factor=factor, input_cap=input_cap)
+
+
+def _parse_group_credit(body: Mapping[str, object], unit: Unit, field: str) -> Step:
+    check_keys(body, frozenset({"divide_above", "at_or_below"}), field)
+    return GroupCredit(
+        divide_above=whole_number(body.get("divide_above"), f"{field}.divide_above"),
+        share_at_or_below=share_fraction(body.get("at_or_below"), f"{field}.at_or_below"),
+    )
+
+
+def _parse_hour_equivalent(body: Mapping[str, object], unit: Unit, field: str) -> Step:
+    check_keys(body, frozenset({"minutes", "round_up_from"}), field)
+    minutes = positive_whole(body.get("minutes"), f"{field}.minutes")
+    round_up_from = positive_whole(body.get("round_up_from", minutes), f"{field}.round_up_from")
+    if round_up_from > minutes:
+        raise RuleDefinitionError(
+            f"{field}.round_up_from: must not exceed minutes ({minutes}), got {round_up_from}"
         )
-    if name == "multiply":
-        check_keys(body, frozenset({"factor", "input_cap"}), field)
-        factor = whole_number(body.get("factor"), f"{field}.factor")
-        if factor < 1:
-            raise RuleDefinitionError(f"{field}.factor: must be at least 1, got {factor}")
-        input_cap = None
-        if body.get("input_cap") is not None:
-            input_cap = amount(body["input_cap"], unit, f"{field}.input_cap")
-        return Multiply(factor=factor, input_cap=input_cap)
-    if name == "group_credit":
-        check_keys(body, frozenset({"divide_above", "at_or_below"}), field)
-        return GroupCredit(
-            divide_above=whole_number(body.get("divide_above"), f"{field}.divide_above"),
-            share_at_or_below=share_fraction(body.get("at_or_below"), f"{field}.at_or_below"),
-        )
-    if name == "hour_equivalent":
-        check_keys(body, frozenset({"minutes", "round_up_from"}), field)
-        minutes = positive_whole(body.get("minutes"), f"{field}.minutes")
-        round_up_from = positive_whole(body.get("round_up_from", minutes), f"{field}.round_up_from")
-        if round_up_from > minutes:
-            raise RuleDefinitionError(
-                f"{field}.round_up_from: must not exceed minutes ({minutes}), got {round_up_from}"
-            )
-        return HourEquivalent(minutes=minutes, round_up_from=round_up_from)
-    if name == "cap_rolling":
-        check_keys(body, frozenset({"days", "amount"}), field)
-        return CapRolling(
-            days=positive_whole(body.get("days"), f"{field}.days"),
-            amount=amount(body.get("amount"), unit, f"{field}.amount"),
-        )
-    if name == "only_if_met":
-        check_keys(body, frozenset({"requirement"}), field)
-        return OnlyIfMet(requirement=as_str(body.get("requirement"), f"{field}.requirement"))
-    if name == "cap_share":
-        return _parse_cap_share(body, field)
-    return _parse_only_if(body, field)
+    return HourEquivalent(minutes=minutes, round_up_from=round_up_from)
+
+
+def _parse_cap_rolling(body: Mapping[str, object], unit: Unit, field: str) -> Step:
+    check_keys(body, frozenset({"days", "amount"}), field)
+    return CapRolling(
+        days=positive_whole(body.get("days"), f"{field}.days"),
+        amount=amount(body.get("amount"), unit, f"{field}.amount"),
+    )
+
+
+def _parse_only_if_met(body: Mapping[str, object], unit: Unit, field: str) -> Step:
+    check_keys(body, frozenset({"requirement"}), field)
+    return OnlyIfMet(requirement=as_str(body.get("requirement"), f"{field}.requirement"))
 
 
 ONLY_IF_KEYS = frozenset(
@@ -480,3 +489,16 @@ def _parse_cap_share(body: Mapping[str, object], field: str) -> CapShare:
         fraction=share_fraction(body.get("at_most"), f"{field}.at_most"),
         of=of,
     )
+
+
+# One parser per step kind whose value is a mapping (`cap` and `scale` take a number).
+_STEP_PARSERS: dict[str, Callable[[Mapping[str, object], Unit, str], Step]] = {
+    "cap_per_period": _parse_cap_per_period,
+    "multiply": _parse_multiply,
+    "group_credit": _parse_group_credit,
+    "hour_equivalent": _parse_hour_equivalent,
+    "cap_rolling": _parse_cap_rolling,
+    "only_if_met": _parse_only_if_met,
+    "cap_share": lambda body, unit, field: _parse_cap_share(body, field),
+    "only_if": lambda body, unit, field: _parse_only_if(body, field),
+}

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from django.core.validators import slug_re
 
-from programs.definitions.errors import InputFileError
+from core.problems import InputFileError
 from programs.definitions.program_file import STEP_CANONICAL, parse_program_text, program_schema
 from programs.engine import Duration, LeaveExemption, SessionFilter, TotalRule
 from programs.engine.facts import SETTING_PATTERN

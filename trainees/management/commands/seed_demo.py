@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from programs.definitions.program_file import read_program_file
@@ -36,7 +37,8 @@ from trainees.services.compliance import snapshots_refresh_all
 from trainees.services.trends import weekly_statuses_backfill, weekly_statuses_record
 
 DEMO_DIR = Path(settings.BASE_DIR) / "programs" / "demo"
-DEMO_PASSWORD = "countersign-demo"
+# Printed in the README: the demo is public by design.
+DEMO_PASSWORD = "countersign-demo"  # noqa: S105
 DEMO_DOMAIN = "demo.countersign.test"
 BATCH = 5000
 
@@ -186,8 +188,9 @@ class Command(BaseCommand):
             self._print_logins()
             return
         started = time.monotonic()
-        today = options["today"] or date.today()
-        rng = random.Random(options["seed"])
+        today = options["today"] or timezone.localdate()
+        # Seeded, so a demo can be made again exactly; nothing secret comes from it.
+        rng = random.Random(options["seed"])  # noqa: S311
         with transaction.atomic():
             programs = self._load_programs()
             people = self._staff(programs, max(3, options["trainees"] // 15))
@@ -206,7 +209,7 @@ class Command(BaseCommand):
         if weeks > 0:
             # Counted back from the real today, where the snapshots are: from --today, a date in
             # the past would add the weeks since then to the bill.
-            history = weekly_statuses_backfill(since=date.today() - timedelta(weeks=weeks))
+            history = weekly_statuses_backfill(since=timezone.localdate() - timedelta(weeks=weeks))
             history += weekly_statuses_record()
             self.stdout.write(f"Recorded {history} weekly statuses ({weeks} weeks of history).")
         self._print_logins()
